@@ -1,0 +1,32 @@
+package dev.longhaul.core.dispatch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How job messages reach RabbitMQ, and how the unpublished ones are found again. */
+@ConfigMapping(prefix = "longhaul.dispatch")
+public interface DispatchConfig {
+    /** How long to wait for RabbitMQ's publisher confirms before leaving a job to the republisher. */
+    @WithDefault("10s")
+    Duration confirmTimeout();
+
+    /** Whether this app runs the loop that promotes due jobs and republishes unconfirmed ones. */
+    @WithDefault("false")
+    boolean republishEnabled();
+
+    /**
+     * How long a committed job may wait for its confirm before the loop sends it again. Shorter
+     * means faster recovery and more duplicate messages, which are harmless.
+     */
+    @WithDefault("5s")
+    Duration republishGrace();
+
+    /** The most jobs one pass of the loop promotes or republishes. */
+    @WithDefault("500")
+    int republishBatch();
+
+    /** Deliveries of one message before RabbitMQ dead-letters it ({@code x-delivery-limit}). */
+    @WithDefault("10")
+    int deliveryLimit();
+}

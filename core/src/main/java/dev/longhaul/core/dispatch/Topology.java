@@ -1,0 +1,75 @@
+package dev.longhaul.core.dispatch;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.longhaul.core.message.Lanes;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Declares the RabbitMQ topology explicitly, before any messaging channel starts (priority 500 runs
+ * ahead of the messaging lifecycle at 1000): the durable direct exchange {@code longhaul.jobs}, one
+ * quorum queue per lane with a delivery limit and a dead-letter exchange, and the dead-letter queue.
+ * Declarations are idempotent; the connector's own declarations are switched off in configuration.
+ * {@code deploy/rabbitmq/definitions.json} holds the same topology for operators.
+ */
+@ApplicationScoped
+public class Topology {
+    private static final Logger LOG = Logger.getLogger(Topology.class);
+
+    @Inject
+    DispatchConfig config;
+    @ConfigProperty(name = "rabbitmq-host", defaultValue = "127.0.0.1")
+    String host;
+    @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672")
+    int port;
+    @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest")
+    String username;
+    @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest")
+    String password;
+    @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/")
+    String virtualHost;
+    @ConfigProperty(name = "longhaul.topology.declare", defaultValue = "true")
+    boolean declare;
+
+    void onStart(@Observes @Priority(500) StartupEvent event) throws Exception {
+        if (declare) {
+            declare();
+        }
+    }
+
+    public void declare() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setConnectionTimeout(10_000);
+        try (Connection connection = factory.newConnection("longhaul-topology");
+                Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare(Lanes.EXCHANGE, "direct", true);
+            channel.exchangeDeclare(Lanes.DEAD_LETTER_EXCHANGE, "fanout", true);
+            channel.queueDeclare(Lanes.DEAD_LETTER_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
+            channel.queueBind(Lanes.DEAD_LETTER_QUEUE, Lanes.DEAD_LETTER_EXCHANGE, "");
+            for (String lane : Lanes.ALL) {
+                Map<String, Object> args = new HashMap<>();
+                args.put("x-queue-type", "quorum");
+                args.put("x-delivery-limit", config.deliveryLimit());
+                args.put("x-dead-letter-exchange", Lanes.DEAD_LETTER_EXCHANGE);
+                channel.queueDeclare(Lanes.queueName(lane), true, false, false, args);
+                channel.queueBind(Lanes.queueName(lane), Lanes.EXCHANGE, lane);
+            }
+        }
+        LOG.infof("RabbitMQ topology declared on %s:%d vhost %s: exchange %s, lanes %s",
+                host, port, virtualHost, Lanes.EXCHANGE, Lanes.ALL);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.longhaul.core.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * A job row. Read-only outside {@link JobStore}: a new job is made by {@link #submit}, and every
+ * later change of state goes through a guarded {@link Transition} in {@code JobStore}, never
+ * through a setter.
+ */
+@Entity
+@Table(name = "job", schema = "longhaul")
+public class Job {
+    @Id
+    private UUID id;
+    private String kind;
+    private String queue;
+    private short priority;
+    @Enumerated(EnumType.STRING)
+    private JobState state;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private JsonNode params;
+    private int attempt;
+    @Column(name = "max_attempts")
+    private int maxAttempts;
+    @Column(name = "run_at")
+    private Instant runAt;
+    @Column(name = "created_at")
+    private Instant createdAt;
+    @Column(name = "enqueued_at")
+    private Instant enqueuedAt;
+    @Column(name = "started_at")
+    private Instant startedAt;
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+    @Column(name = "lease_owner")
+    private String leaseOwner;
+    @Column(name = "lease_token")
+    private UUID leaseToken;
+    @Column(name = "lease_expires_at")
+    private Instant leaseExpiresAt;
+    @Column(name = "cancel_requested")
+    private boolean cancelRequested;
+    @Column(name = "progress_done")
+    private long progressDone;
+    @Column(name = "progress_total")
+    private Long progressTotal;
+    @Column(name = "progress_unit")
+    private String progressUnit;
+    @Column(name = "progress_rate")
+    private Double progressRate;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private JsonNode checkpoint;
+    @JdbcTypeCode(SqlTypes.JSON)
+    private JsonNode result;
+    private String error;
+    @Column(name = "idempotency_key")
+    private String idempotencyKey;
+    @Column(name = "request_hash")
+    private String requestHash;
+    @Column(name = "to_publish")
+    private boolean toPublish;
+    @Version
+    private long version;
+
+    protected Job() {
+    }
+
+    /**
+     * A new job as accepted from a client or a schedule: {@code QUEUED} and marked to publish
+     * when it is due now, {@code SCHEDULED} when {@code runAt} is in the future.
+     */
+    public static Job submit(JobSpec spec, Clock clock) {
+        Instant now = clock.instant();
+        Job job = new Job();
+        job.id = JobIds.next(clock);
+        job.kind = spec.kind();
+        job.queue = spec.queue();
+        job.priority = (short) spec.priority();
+        job.params = spec.params();
+        job.maxAttempts = spec.maxAttempts();
+        job.createdAt = now;
+        job.runAt = spec.runAt() == null || spec.runAt().isBefore(now) ? now : spec.runAt();
+        boolean due = !job.runAt.isAfter(now);
+        job.state = due ? JobState.QUEUED : JobState.SCHEDULED;
+        job.enqueuedAt = due ? now : null;
+        job.toPublish = due;
+        job.idempotencyKey = spec.idempotencyKey();
+        job.requestHash = spec.requestHash();
+        return job;
+    }
+
+    public UUID id() { return id; }
+    public String kind() { return kind; }
+    public String queue() { return queue; }
+    public int priority() { return priority; }
+    public JobState state() { return state; }
+    public JsonNode params() { return params; }
+    public int attempt() { return attempt; }
+    public int maxAttempts() { return maxAttempts; }
+    public Instant runAt() { return runAt; }
+    public Instant createdAt() { return createdAt; }
+    public Instant enqueuedAt() { return enqueuedAt; }
+    public Instant startedAt() { return startedAt; }
+    public Instant finishedAt() { return finishedAt; }
+    public String leaseOwner() { return leaseOwner; }
+    public UUID leaseToken() { return leaseToken; }
+    public Instant leaseExpiresAt() { return leaseExpiresAt; }
+    public boolean cancelRequested() { return cancelRequested; }
+    public long progressDone() { return progressDone; }
+    public Long progressTotal() { return progressTotal; }
+    public String progressUnit() { return progressUnit; }
+    public Double progressRate() { return progressRate; }
+    public JsonNode checkpoint() { return checkpoint; }
+    public JsonNode result() { return result; }
+    public String error() { return error; }
+    public String idempotencyKey() { return idempotencyKey; }
+    public String requestHash() { return requestHash; }
+    public boolean toPublish() { return toPublish; }
+}

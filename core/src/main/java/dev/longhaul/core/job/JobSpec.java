@@ -1,0 +1,15 @@
+package dev.longhaul.core.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * A validated request for a job: what {@link Job#submit} turns into a row.
+ *
+ * @param params         the kind's parameters, already validated against its params record
+ * @param idempotencyKey the client's key, or null
+ * @param requestHash    a hash of the normalized request, compared on an idempotent replay
+ */
+public record JobSpec(String kind, JsonNode params, String queue, int priority, Instant runAt,
+        int maxAttempts, String idempotencyKey, String requestHash) {
+}

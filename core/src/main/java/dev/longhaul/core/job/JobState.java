@@ -1,0 +1,23 @@
+package dev.longhaul.core.job;
+
+/**
+ * Where a job is in its life. The allowed moves between states are the {@link Transition}s; the
+ * same set of names is enforced by a CHECK constraint on {@code longhaul.job.state}, and drawn in
+ * {@code docs/state-machine.md}.
+ */
+public enum JobState {
+    /** Waiting for {@code runAt}, or for a retry backoff to end. */
+    SCHEDULED,
+    /** Due, and published (or about to be) to its lane. */
+    QUEUED,
+    /** Claimed by a worker under a lease. */
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
+
+    /** True for the states a job never leaves without a manual retry. */
+    public boolean isFinished() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

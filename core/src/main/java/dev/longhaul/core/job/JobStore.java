@@ -1,0 +1,206 @@
+package dev.longhaul.core.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Every change of a job's state, as a guarded update. Each verb is one UPDATE whose WHERE clause
+ * names the from-states of its {@link Transition}, and for a running job the owner's lease token,
+ * so the row count says whether the move happened: 0 means "someone else got there first, or the
+ * job is not in a state that allows it". Callers own the transaction.
+ */
+@ApplicationScoped
+public class JobStore {
+    @Inject
+    EntityManager em;
+    @Inject
+    Clock clock;
+
+    public Optional<Job> find(UUID id) {
+        return Optional.ofNullable(em.find(Job.class, id));
+    }
+
+    public Optional<Job> findByIdempotencyKey(String key) {
+        return em.createQuery("from Job where idempotencyKey = :key", Job.class)
+                .setParameter("key", key)
+                .getResultStream().findFirst();
+    }
+
+    public void insert(Job job) {
+        em.persist(job);
+    }
+
+    /**
+     * A page of jobs, newest first. Keyset pagination on the UUIDv7 id: {@code after} is the
+     * last id of the previous page. Uses {@code job_state_id_idx} / {@code job_kind_id_idx}.
+     */
+    public List<Job> list(JobState state, String kind, UUID after, int limit) {
+        StringBuilder hql = new StringBuilder("from Job where 1 = 1");
+        if (state != null) hql.append(" and state = :state");
+        if (kind != null) hql.append(" and kind = :kind");
+        if (after != null) hql.append(" and id < :after");
+        hql.append(" order by id desc");
+        var query = em.createQuery(hql.toString(), Job.class).setMaxResults(limit);
+        if (state != null) query.setParameter("state", state);
+        if (kind != null) query.setParameter("kind", kind);
+        if (after != null) query.setParameter("after", after);
+        return query.getResultList();
+    }
+
+    /**
+     * {@link Transition#CLAIM}: QUEUED to RUNNING under a new lease token. A RUNNING job whose
+     * lease has expired may be claimed too: its owner is presumed dead, and the new token fences
+     * it off. The attempt counter moves only when a run starts afresh, not on a continuation.
+     *
+     * @return true when this caller now owns the job
+     */
+    public boolean claim(UUID id, UUID token, String owner, Duration lease) {
+        Instant now = clock.instant();
+        int rows = em.createQuery("""
+                update Job set state = :to, leaseToken = :token, leaseOwner = :owner,
+                    leaseExpiresAt = :expires, startedAt = coalesce(startedAt, :now),
+                    attempt = case when checkpoint is null or attempt = 0 then attempt + 1 else attempt end,
+                    toPublish = false, version = version + 1
+                where id = :id and cancelRequested = false and runAt <= :now
+                  and (state in :from or (state = :running and leaseExpiresAt < :now))""")
+                .setParameter("to", Transition.CLAIM.to())
+                .setParameter("token", token)
+                .setParameter("owner", owner)
+                .setParameter("expires", now.plus(lease))
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("from", Transition.CLAIM.from())
+                .setParameter("running", JobState.RUNNING)
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /** {@link Transition#SUCCEED}, fenced on the lease token. */
+    public boolean succeed(UUID id, UUID token, JsonNode result) {
+        return finishOwned(Transition.SUCCEED, id, token, result, null);
+    }
+
+    /** {@link Transition#FAIL}, fenced on the lease token: the job keeps its error. */
+    public boolean fail(UUID id, UUID token, String error) {
+        return finishOwned(Transition.FAIL, id, token, null, error);
+    }
+
+    /** {@link Transition#CANCEL} by the owner, honouring a cancel request at a chunk boundary. */
+    public boolean cancelOwned(UUID id, UUID token) {
+        return finishOwned(Transition.CANCEL, id, token, null, null);
+    }
+
+    private boolean finishOwned(Transition t, UUID id, UUID token, JsonNode result, String error) {
+        Instant now = clock.instant();
+        int rows = em.createQuery("""
+                update Job set state = :to, result = :result, error = coalesce(:error, error),
+                    finishedAt = :now, leaseToken = null, leaseOwner = null, leaseExpiresAt = null,
+                    version = version + 1
+                where id = :id and leaseToken = :token and state in :from""")
+                .setParameter("to", t.to())
+                .setParameter("result", result)
+                .setParameter("error", error)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", t.from())
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * {@link Transition#BACKOFF}: a retryable error with attempts left. The job waits in
+     * SCHEDULED until {@code runAt}; the promoter then queues it again.
+     */
+    public boolean backoff(UUID id, UUID token, String error, Instant runAt) {
+        int rows = em.createQuery("""
+                update Job set state = :to, error = :error, runAt = :runAt, checkpoint = null,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from""")
+                .setParameter("to", Transition.BACKOFF.to())
+                .setParameter("error", error)
+                .setParameter("runAt", runAt)
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.BACKOFF.from())
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * {@link Transition#REQUEUE}: the owner ends a slice and hands the job back with its
+     * checkpoint. The job is marked to publish; the caller publishes the continuation after commit.
+     */
+    public boolean requeue(UUID id, UUID token, JsonNode checkpoint) {
+        Instant now = clock.instant();
+        int rows = em.createQuery("""
+                update Job set state = :to, checkpoint = :checkpoint, enqueuedAt = :now, toPublish = true,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from""")
+                .setParameter("to", Transition.REQUEUE.to())
+                .setParameter("checkpoint", checkpoint)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.REQUEUE.from())
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * {@link Transition#CANCEL} from outside: a waiting job ends at once; a running one gets its
+     * cancel flag, which its owner honours at the next chunk.
+     *
+     * @return the state the job is in afterwards, or empty if there is no such job
+     */
+    public Optional<JobState> cancel(UUID id) {
+        Instant now = clock.instant();
+        em.createQuery("""
+                update Job set state = :to, finishedAt = :now, toPublish = false, version = version + 1
+                where id = :id and state in :waiting""")
+                .setParameter("to", Transition.CANCEL.to())
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("waiting", List.of(JobState.SCHEDULED, JobState.QUEUED))
+                .executeUpdate();
+        em.createQuery("""
+                update Job set cancelRequested = true, version = version + 1
+                where id = :id and state = :running""")
+                .setParameter("id", id)
+                .setParameter("running", JobState.RUNNING)
+                .executeUpdate();
+        em.clear();
+        return find(id).map(Job::state);
+    }
+
+    /** Clears the publish marker of jobs whose message RabbitMQ confirmed. */
+    public int markPublished(Collection<UUID> ids) {
+        if (ids.isEmpty()) return 0;
+        return em.createQuery("update Job set toPublish = false where id in :ids and toPublish = true")
+                .setParameter("ids", ids)
+                .executeUpdate();
+    }
+
+    /** Appends to the job's history. */
+    public void event(UUID jobId, String type, int attempt, String worker, String detail) {
+        em.createNativeQuery("""
+                insert into longhaul.job_event (job_id, at, type, attempt, worker, detail)
+                values (?1, ?2, ?3, ?4, cast(?5 as text), cast(?6 as text))""")
+                .setParameter(1, jobId)
+                .setParameter(2, clock.instant())
+                .setParameter(3, type)
+                .setParameter(4, attempt)
+                .setParameter(5, worker)
+                .setParameter(6, detail)
+                .executeUpdate();
+    }
+}

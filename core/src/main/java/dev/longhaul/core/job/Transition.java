@@ -1,0 +1,64 @@
+package dev.longhaul.core.job;
+
+import static dev.longhaul.core.job.JobState.CANCELLED;
+import static dev.longhaul.core.job.JobState.FAILED;
+import static dev.longhaul.core.job.JobState.QUEUED;
+import static dev.longhaul.core.job.JobState.RUNNING;
+import static dev.longhaul.core.job.JobState.SCHEDULED;
+import static dev.longhaul.core.job.JobState.SUCCEEDED;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The transition table of the job state machine: every verb with the states it may start from and
+ * the state it leads to. {@link JobStore} guards each verb in SQL with exactly these from-states,
+ * so a move that is not in this table changes no row.
+ */
+public enum Transition {
+    /** A due {@code SCHEDULED} job becomes {@code QUEUED} and is published. */
+    PROMOTE(QUEUED, SCHEDULED),
+    /** A worker takes a queued job under a new lease token. */
+    CLAIM(RUNNING, QUEUED),
+    /** The owner commits progress; the job stays {@code RUNNING}. */
+    CHECKPOINT(RUNNING, RUNNING),
+    /** End of a slice, graceful shutdown or an expired lease: back to the queue, checkpoint kept. */
+    REQUEUE(QUEUED, RUNNING),
+    SUCCEED(SUCCEEDED, RUNNING),
+    /** A retryable error with attempts left: wait for the backoff. */
+    BACKOFF(SCHEDULED, RUNNING),
+    /** A non-retryable error, or the last attempt failed. */
+    FAIL(FAILED, RUNNING),
+    /** Cancelling a waiting job ends it; a running job is cancelled by its owner at the next chunk. */
+    CANCEL(CANCELLED, SCHEDULED, QUEUED, RUNNING),
+    /** A manual retry of a finished, unsuccessful job. */
+    RETRY(QUEUED, FAILED, CANCELLED);
+
+    private final JobState to;
+    private final Set<JobState> from;
+
+    Transition(JobState to, JobState first, JobState... rest) {
+        this.to = to;
+        this.from = EnumSet.of(first, rest);
+    }
+
+    public JobState to() {
+        return to;
+    }
+
+    /** The states this verb may start from (an unmodifiable copy). */
+    public Set<JobState> from() {
+        return Set.copyOf(from);
+    }
+
+    public boolean allowedFrom(JobState state) {
+        return from.contains(state);
+    }
+
+    /** Throws {@link IllegalTransitionException} unless this verb may start from {@code state}. */
+    public void check(JobState state) {
+        if (!allowedFrom(state)) {
+            throw new IllegalTransitionException(this, state);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.longhaul.core.kind.builtin;
+
+import dev.longhaul.core.kind.KindSpec;
+import jakarta.inject.Singleton;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * {@code sleep}: waits {@code seconds}, in slices like any long job, then succeeds. For tests and
+ * benchmarks of long-running work.
+ */
+@Singleton
+public class SleepKind implements KindSpec<SleepKind.Params> {
+    public static final String NAME = "sleep";
+
+    /** @param seconds how long to wait, 0 to 86,400 (one day); may be fractional */
+    public record Params(@NotNull @Min(0) @Max(86_400) Double seconds) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<Params> paramsType() {
+        return Params.class;
+    }
+}

@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -82,7 +83,8 @@ public class Job {
      * when it is due now, {@code SCHEDULED} when {@code runAt} is in the future.
      */
     public static Job submit(JobSpec spec, Clock clock) {
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds; the job returned now must equal the job read back later
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Job job = new Job();
         job.id = JobIds.next(clock);
         job.kind = spec.kind();
@@ -91,7 +93,7 @@ public class Job {
         job.params = spec.params();
         job.maxAttempts = spec.maxAttempts();
         job.createdAt = now;
-        job.runAt = spec.runAt() == null || spec.runAt().isBefore(now) ? now : spec.runAt();
+        job.runAt = spec.runAt() == null || spec.runAt().isBefore(now) ? now : spec.runAt().truncatedTo(ChronoUnit.MICROS);
         boolean due = !job.runAt.isAfter(now);
         job.state = due ? JobState.QUEUED : JobState.SCHEDULED;
         job.enqueuedAt = due ? now : null;

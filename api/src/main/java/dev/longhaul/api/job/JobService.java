@@ -1,0 +1,208 @@
+package dev.longhaul.api.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobSpec;
+import dev.longhaul.core.job.JobState;
+import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.job.IllegalTransitionException;
+import dev.longhaul.core.job.Transition;
+import dev.longhaul.core.kind.FieldError;
+import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kinds;
+import dev.longhaul.core.message.Lanes;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Accepting jobs: validate everything first, insert in one transaction, publish after commit.
+ * A returned job is durable (its row committed); its message may still be on its way, and the
+ * republisher covers the case where it never arrives.
+ */
+@ApplicationScoped
+public class JobService {
+    private static final int MAX_IDEMPOTENCY_KEY = 200;
+
+    @Inject
+    Kinds kinds;
+    @Inject
+    JobStore store;
+    @Inject
+    JobPublisher publisher;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    Clock clock;
+    @Inject
+    ApiConfig config;
+
+    /** The outcome of a submit: the job, and whether it was an idempotent replay. */
+    public record Submitted(Job job, boolean replayed) {
+    }
+
+    public Submitted submit(SubmitRequest request, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw new InvalidRequestException("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        JobSpec spec = validate(request, idempotencyKey, "");
+        if (idempotencyKey != null) {
+            Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
+            if (replay.isPresent()) return replay.get();
+        }
+        Job job = Job.submit(spec, clock);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        } catch (PersistenceException e) {
+            // two requests raced with the same key: the unique constraint let one through
+            if (idempotencyKey != null) {
+                Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
+                if (replay.isPresent()) return replay.get();
+            }
+            throw e;
+        }
+        if (job.toPublish()) {
+            publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
+        }
+        return new Submitted(job, false);
+    }
+
+    public List<Job> submitBatch(SubmitRequest.Batch batch) {
+        if (batch.jobs() == null || batch.jobs().isEmpty()) {
+            throw new InvalidRequestException("jobs", "must hold at least one job");
+        }
+        if (batch.jobs().size() > config.batchLimit()) {
+            throw new InvalidRequestException("jobs", "holds " + batch.jobs().size()
+                    + " jobs; the limit is " + config.batchLimit());
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<JobSpec> specs = new ArrayList<>(batch.jobs().size());
+        for (int i = 0; i < batch.jobs().size(); i++) {
+            try {
+                specs.add(validate(batch.jobs().get(i), null, "jobs[" + i + "]"));
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        List<Job> jobs = specs.stream().map(spec -> Job.submit(spec, clock)).toList();
+        QuarkusTransaction.requiringNew().run(() -> jobs.forEach(store::insert));
+        List<JobRef> due = jobs.stream().filter(Job::toPublish).map(j -> new JobRef(j.id(), j.queue())).toList();
+        if (!due.isEmpty()) {
+            publisher.publishLater(due);
+        }
+        return jobs;
+    }
+
+    private Optional<Submitted> replay(String key, String hash) {
+        return QuarkusTransaction.requiringNew().call(() -> store.findByIdempotencyKey(key)).map(existing -> {
+            if (!hash.equals(existing.requestHash())) {
+                throw new IdempotencyConflictException(key, existing.id());
+            }
+            return new Submitted(existing, true);
+        });
+    }
+
+    /** Checks one request; errors are named under {@code prefix} (e.g. {@code jobs[3]}). */
+    JobSpec validate(SubmitRequest request, String idempotencyKey, String prefix) {
+        if (request == null) {
+            throw new InvalidRequestException(prefix.isEmpty() ? "body" : prefix, "must be a job object");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        KindSpec<?> kind = null;
+        if (request.kind() == null || request.kind().isBlank()) {
+            errors.add(new FieldError("kind", "is required; known kinds: " + kinds.names()));
+        } else {
+            kind = kinds.find(request.kind()).orElse(null);
+            if (kind == null) {
+                errors.add(new FieldError("kind", "'" + request.kind() + "' is not a known kind; known kinds: " + kinds.names()));
+            }
+        }
+        if (kind != null) {
+            try {
+                kinds.parse(kind, request.params());
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        String queue = request.queue() != null ? request.queue() : kind != null ? kind.defaultQueue() : Lanes.DEFAULT;
+        if (!Lanes.ALL.contains(queue)) {
+            errors.add(new FieldError("queue", "'" + queue + "' is not a lane; lanes: " + Lanes.ALL));
+        }
+        int priority = request.priority() == null ? 0 : request.priority();
+        if (priority < 0 || priority > 9) {
+            errors.add(new FieldError("priority", "must be between 0 and 9"));
+        }
+        int maxAttempts = request.maxAttempts() != null ? request.maxAttempts()
+                : kind != null ? kind.defaultMaxAttempts() : 1;
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            errors.add(new FieldError("maxAttempts", "must be between 1 and 100"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(prefix.isEmpty() ? errors
+                    : errors.stream().map(e -> e.prefixed(prefix)).toList());
+        }
+        JsonNode params = request.params() == null || request.params().isNull()
+                ? mapper.createObjectNode() : request.params();
+        return new JobSpec(request.kind(), params, queue, priority,
+                request.runAt() == null ? null : request.runAt().toInstant(), maxAttempts,
+                idempotencyKey, idempotencyKey == null ? null : hash(request));
+    }
+
+    /** sha256 of the request with object keys sorted, so key order and whitespace don't matter. */
+    private String hash(SubmitRequest request) {
+        try {
+            Object canonical = mapper.convertValue(request, Object.class);
+            byte[] json = mapper.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Job get(String id) {
+        UUID uuid = parseId(id);
+        return QuarkusTransaction.requiringNew().call(() -> store.find(uuid)).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    public Job cancel(String id) {
+        UUID uuid = parseId(id);
+        JobState after = QuarkusTransaction.requiringNew().call(() -> store.cancel(uuid))
+                .orElseThrow(() -> new JobNotFoundException(id));
+        if (after == JobState.SUCCEEDED || after == JobState.FAILED) {
+            throw new IllegalTransitionException(Transition.CANCEL, after);
+        }
+        return get(id);
+    }
+
+    public List<Job> list(JobState state, String kind, UUID after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> store.list(state, kind, after, limit));
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new JobNotFoundException(id);
+        }
+    }
+}

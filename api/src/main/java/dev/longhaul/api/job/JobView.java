@@ -1,0 +1,43 @@
+package dev.longhaul.api.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobState;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A job as the API shows it. Timestamps are ISO-8601 in UTC. */
+public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
+        int attempt, int maxAttempts, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
+        boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts) {
+
+    /**
+     * @param ratePerSecond units per second over the recent chunks, or null before the first
+     * @param etaSeconds    estimated seconds left, or null when the total or the rate is unknown
+     */
+    public record Progress(long done, Long total, String unit, Double ratePerSecond, Long etaSeconds) {
+    }
+
+    public record Artifact(String name, long size, String sha256, String contentType, String url) {
+    }
+
+    public static JobView of(Job job) {
+        Long eta = null;
+        if (job.progressTotal() != null && job.progressRate() != null && job.progressRate() > 0) {
+            eta = Math.max(0, Math.round((job.progressTotal() - job.progressDone()) / job.progressRate()));
+        }
+        var progress = new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);
+        return new JobView(job.id(), job.kind(), job.queue(), job.priority(), job.state(), job.params(),
+                job.attempt(), job.maxAttempts(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
+                job.cancelRequested(), progress, job.result(), job.error(), List.of());
+    }
+
+    /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */
+    public record Page(List<JobView> items, String next) {
+    }
+
+    /** The response of a batch submit, in request order. */
+    public record Batch(List<JobView> jobs) {
+    }
+}

@@ -1,0 +1,56 @@
+package dev.longhaul.api.problem;
+
+import dev.longhaul.api.job.BodyTooLargeException;
+import dev.longhaul.api.job.IdempotencyConflictException;
+import dev.longhaul.api.job.JobNotFoundException;
+import dev.longhaul.core.job.IllegalTransitionException;
+import dev.longhaul.core.kind.FieldError;
+import dev.longhaul.core.kind.InvalidRequestException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Maps the API's own failures to problem+json. Each mapper is narrow: an unexpected exception is
+ * not caught here, and Quarkus answers it with a bare 500 that reveals nothing.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return Problem.response(400, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(BodyTooLargeException e) {
+        return Problem.response(413, "body-too-large", "Request body too large", e.getMessage(),
+                List.of(new FieldError("body", e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(JobNotFoundException e) {
+        return Problem.response(404, "job-not-found", "Job not found", e.getMessage(),
+                List.of(new FieldError("id", e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(IdempotencyConflictException e) {
+        return Problem.response(409, "idempotency-conflict", "Idempotency key reused", e.getMessage(),
+                List.of(new FieldError("Idempotency-Key", e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response illegalTransition(IllegalTransitionException e) {
+        return Problem.response(409, "illegal-transition", "Not possible in this state", e.getMessage(),
+                List.of(new FieldError("state", e.getMessage())));
+    }
+
+    /** JAX-RS's own status exceptions: unknown route, wrong method, wrong content type. */
+    @ServerExceptionMapper
+    public Response status(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return Problem.response(status.getStatusCode(), "http-" + status.getStatusCode(),
+                status.getReasonPhrase(), status.getReasonPhrase(), List.of());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.longhaul.worker.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longhaul.core.message.JobMessage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes every lane with manual acks. Each delivery is handed to a virtual thread at once, so
+ * the broker's prefetch ({@code max-outstanding-messages}, set to the worker's concurrency) is what
+ * bounds the deliveries in hand. A delivery is acked when its slice is over, whatever the outcome:
+ * the job's state in PostgreSQL is what counts. It is nacked (and requeued by RabbitMQ, up to the
+ * queue's delivery limit) only when the worker could not reach PostgreSQL to decide.
+ */
+@ApplicationScoped
+public class Deliveries {
+    private static final Logger LOG = Logger.getLogger(Deliveries.class);
+
+    @Inject
+    JobRunner runner;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    WorkerConfig config;
+
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile Semaphore slots;
+
+    @Incoming("lane-default")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onDefault(Message<?> message) {
+        return accept(message);
+    }
+
+    @Incoming("lane-bulk")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onBulk(Message<?> message) {
+        return accept(message);
+    }
+
+    @Incoming("lane-email")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onEmail(Message<?> message) {
+        return accept(message);
+    }
+
+    CompletionStage<Void> accept(Message<?> message) {
+        UUID jobId;
+        try {
+            jobId = mapper.readValue(bytes(message.getPayload()), JobMessage.class).jobId();
+            if (jobId == null) throw new IllegalArgumentException("no jobId");
+        } catch (Exception e) {
+            LOG.warnf("dropping a message that is not a job message: %s", e.getMessage());
+            return message.ack();
+        }
+        threads.execute(() -> runOne(jobId, message));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void runOne(UUID jobId, Message<?> message) {
+        Semaphore permits = slots();
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            message.nack(e);
+            return;
+        }
+        try {
+            JobRunner.Result result = runner.run(jobId);
+            LOG.debugf("job %s: %s", jobId, result);
+            message.ack();
+        } catch (RuntimeException e) {
+            LOG.warnf("job %s: could not run or record it (%s); the delivery goes back to the queue", jobId, e.toString());
+            message.nack(e);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private Semaphore slots() {
+        if (slots == null) {
+            synchronized (this) {
+                if (slots == null) slots = new Semaphore(config.concurrency());
+            }
+        }
+        return slots;
+    }
+
+    private static byte[] bytes(Object payload) {
+        return switch (payload) {
+            case byte[] b -> b;
+            case Buffer b -> b.getBytes();
+            case JsonObject o -> o.encode().getBytes(StandardCharsets.UTF_8);
+            case String s -> s.getBytes(StandardCharsets.UTF_8);
+            default -> String.valueOf(payload).getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    @PreDestroy
+    void stop() {
+        threads.shutdown();
+        try {
+            threads.awaitTermination(config.slice().toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

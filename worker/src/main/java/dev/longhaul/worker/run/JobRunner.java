@@ -1,0 +1,160 @@
+package dev.longhaul.worker.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.core.kind.Kinds;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one slice of one job: claim it under a new lease token, run its handler outside any
+ * transaction, then record the outcome with an update fenced on that token. PostgreSQL decides:
+ * a job that cannot be claimed (finished, cancelled, or owned under a live lease) is left alone,
+ * and the caller acks the delivery.
+ */
+@ApplicationScoped
+public class JobRunner {
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+    private final JobStore store;
+    private final Kinds kinds;
+    private final JobPublisher publisher;
+    private final Leases leases;
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final RetryPolicy retryPolicy;
+    private final Map<String, JobHandler<?>> handlers = new HashMap<>();
+
+    @Inject
+    public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
+            Clock clock, Instance<JobHandler<?>> all) {
+        this.store = store;
+        this.kinds = kinds;
+        this.publisher = publisher;
+        this.leases = leases;
+        this.config = config;
+        this.clock = clock;
+        this.retryPolicy = new RetryPolicy(config.retry().baseDelay(), config.retry().maxDelay(), new SecureRandom());
+        for (JobHandler<?> handler : all) {
+            handlers.put(handler.spec().name(), handler);
+        }
+    }
+
+    /** What became of a delivery; for logs and tests. */
+    public enum Result { DROPPED, SUCCEEDED, CONTINUED, RETRYING, FAILED, CANCELLED, LOST_LEASE }
+
+    public Result run(UUID jobId) {
+        UUID token = UUID.randomUUID();
+        String worker = leases.workerId();
+        Optional<Job> claimed = QuarkusTransaction.requiringNew().call(() -> {
+            if (!store.claim(jobId, token, worker, config.lease())) {
+                return Optional.<Job>empty();
+            }
+            Job job = store.find(jobId).orElseThrow();
+            store.event(jobId, job.checkpoint() == null ? "claimed" : "resumed", job.attempt(), worker, null);
+            return Optional.of(job);
+        });
+        if (claimed.isEmpty()) {
+            LOG.debugf("job %s not claimable; delivery dropped", jobId);
+            return Result.DROPPED;
+        }
+        Job job = claimed.get();
+        leases.hold(jobId, token);
+        try {
+            return finish(job, token, runHandler(job, token));
+        } catch (HandlerFailure failure) {
+            return failed(job, token, failure.getCause());
+        } finally {
+            leases.release(jobId);
+        }
+    }
+
+    private Outcome runHandler(Job job, UUID token) throws HandlerFailure {
+        JobHandler<?> handler = handlers.get(job.kind());
+        if (handler == null) {
+            throw new HandlerFailure(new Failure.Discard("this worker has no handler for kind '" + job.kind() + "'"));
+        }
+        try {
+            return invoke(handler, job, token);
+        } catch (InvalidRequestException e) {
+            throw new HandlerFailure(new Failure.Discard("invalid params: " + e.getMessage()));
+        } catch (Exception | StackOverflowError e) {
+            throw new HandlerFailure(e);
+        }
+    }
+
+    private <P extends Record> Outcome invoke(JobHandler<P> handler, Job job, UUID token) throws Exception {
+        P params = kinds.parse(handler.spec(), job.params());
+        Instant now = clock.instant();
+        var context = new JobContext<>(job.id(), params, job.attempt(), job.checkpoint(), job.startedAt(),
+                now.plus(config.slice()), clock, () -> leases.cancelRequested(job.id()));
+        return handler.run(context);
+    }
+
+    private Result finish(Job job, UUID token, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Done done -> record(job, "succeeded", null,
+                    () -> store.succeed(job.id(), token, done.result()), Result.SUCCEEDED);
+            case Outcome.Cancelled ignored -> record(job, "cancelled", null,
+                    () -> store.cancelOwned(job.id(), token), Result.CANCELLED);
+            case Outcome.Continue next -> {
+                Result result = leases.cancelRequested(job.id())
+                        ? record(job, "cancelled", null, () -> store.cancelOwned(job.id(), token), Result.CANCELLED)
+                        : record(job, "requeued", null, () -> store.requeue(job.id(), token, next.checkpoint()),
+                                Result.CONTINUED);
+                if (result == Result.CONTINUED) {
+                    publisher.publish(List.of(new JobRef(job.id(), job.queue())));
+                }
+                yield result;
+            }
+        };
+    }
+
+    private Result failed(Job job, UUID token, Throwable cause) {
+        String error = cause instanceof Failure.Discard ? cause.getMessage()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (!(cause instanceof Failure.Discard) && job.attempt() < job.maxAttempts()) {
+            Instant runAt = clock.instant().plus(retryPolicy.delay(job.attempt()));
+            LOG.infof("job %s attempt %d failed, retrying at %s: %s", job.id(), job.attempt(), runAt, error);
+            return record(job, "retrying", error, () -> store.backoff(job.id(), token, error, runAt), Result.RETRYING);
+        }
+        LOG.infof("job %s failed on attempt %d: %s", job.id(), job.attempt(), error);
+        return record(job, "failed", error, () -> store.fail(job.id(), token, error), Result.FAILED);
+    }
+
+    private Result record(Job job, String event, String detail, BooleanSupplier transition, Result ok) {
+        boolean applied = QuarkusTransaction.requiringNew().call(() -> {
+            if (!transition.getAsBoolean()) return false;
+            store.event(job.id(), event, job.attempt(), leases.workerId(), detail);
+            return true;
+        });
+        if (!applied) {
+            LOG.warnf("job %s: lease lost before '%s' could be recorded; another worker owns it now", job.id(), event);
+            return Result.LOST_LEASE;
+        }
+        return ok;
+    }
+
+    /** A handler's exception, carried to the failure path. */
+    static final class HandlerFailure extends Exception {
+        HandlerFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+}

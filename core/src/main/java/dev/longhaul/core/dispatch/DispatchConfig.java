@@ -15,6 +15,10 @@ public interface DispatchConfig {
     @WithDefault("false")
     boolean republishEnabled();
 
+    /** How often that loop runs. */
+    @WithDefault("2s")
+    Duration republishEvery();
+
     /**
      * How long a committed job may wait for its confirm before the loop sends it again. Shorter
      * means faster recovery and more duplicate messages, which are harmless.

@@ -1,0 +1,118 @@
+package dev.longhaul.api.job;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every class of bad input gets a 4xx problem+json naming the offending field, leaks no class name,
+ * and writes no job.
+ */
+@QuarkusTest
+class BadInputTest {
+    @Inject
+    AgroalDataSource db;
+
+    static Stream<Arguments> badSubmits() {
+        return Stream.of(
+                Arguments.of("malformed JSON", "{\"kind\": ", 400, "body"),
+                Arguments.of("not an object", "[1,2]", 400, "body"),
+                Arguments.of("empty body", "", 400, "body"),
+                Arguments.of("missing kind", "{\"params\":{}}", 400, "kind"),
+                Arguments.of("unknown kind", "{\"kind\":\"teleport\"}", 400, "kind"),
+                Arguments.of("unknown top-level field", "{\"kind\":\"noop\",\"colour\":\"red\"}", 400, "colour"),
+                Arguments.of("params fail validation", "{\"kind\":\"sleep\",\"params\":{\"seconds\":86401}}", 400, "params.seconds"),
+                Arguments.of("params missing a field", "{\"kind\":\"sleep\",\"params\":{}}", 400, "params.seconds"),
+                Arguments.of("params of the wrong type", "{\"kind\":\"sleep\",\"params\":{\"seconds\":\"soon\"}}", 400, "params.seconds"),
+                Arguments.of("params with an unknown field", "{\"kind\":\"noop\",\"params\":{\"x\":1}}", 400, "params.x"),
+                Arguments.of("params not an object", "{\"kind\":\"noop\",\"params\":7}", 400, "params"),
+                Arguments.of("unknown lane", "{\"kind\":\"noop\",\"queue\":\"fast\"}", 400, "queue"),
+                Arguments.of("priority out of range", "{\"kind\":\"noop\",\"priority\":42}", 400, "priority"),
+                Arguments.of("maxAttempts out of range", "{\"kind\":\"noop\",\"maxAttempts\":0}", 400, "maxAttempts"),
+                Arguments.of("runAt not a timestamp", "{\"kind\":\"noop\",\"runAt\":\"tomorrow\"}", 400, "runAt"),
+                Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSubmits")
+    void aBadSubmitIsRefusedAndWritesNothing(String name, String body, int status, String field) throws SQLException {
+        long before = jobCount();
+        Response response = given().contentType("application/json").body(body).post("/api/jobs");
+        assertProblem(response, status, field);
+        assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aBatchOverTheLimitIsRefusedAndWritesNothing() throws SQLException {
+        long before = jobCount();
+        String body = IntStream.range(0, 1001).mapToObj(i -> "{\"kind\":\"noop\"}")
+                .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+        assertProblem(given().contentType("application/json").body(body).post("/api/jobs/batch"), 400, "jobs");
+        assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void oneBadJobRefusesTheWholeBatch() throws SQLException {
+        long before = jobCount();
+        Response response = given().contentType("application/json")
+                .body("{\"jobs\":[{\"kind\":\"noop\"},{\"kind\":\"sleep\",\"params\":{\"seconds\":-1}},{\"kind\":\"noop\"}]}")
+                .post("/api/jobs/batch");
+        assertProblem(response, 400, "jobs[1].params.seconds");
+        assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownJobIs404() {
+        assertProblem(given().get("/api/jobs/" + java.util.UUID.randomUUID()), 404, "id");
+        assertProblem(given().get("/api/jobs/not-a-uuid"), 404, "id");
+        assertProblem(given().post("/api/jobs/" + java.util.UUID.randomUUID() + "/cancel"), 404, "id");
+    }
+
+    @Test
+    void badListParametersAreNamed() {
+        assertProblem(given().queryParam("state", "sleeping").get("/api/jobs"), 400, "state");
+        assertProblem(given().queryParam("limit", "0").get("/api/jobs"), 400, "limit");
+        assertProblem(given().queryParam("after", "page-2").get("/api/jobs"), 400, "after");
+    }
+
+    @Test
+    void aWrongContentTypeIs415ProblemJson() throws SQLException {
+        long before = jobCount();
+        Response response = given().contentType("text/plain").body("kind=noop").post("/api/jobs");
+        response.then().statusCode(415).contentType("application/problem+json");
+        assertThat(jobCount()).isEqualTo(before);
+    }
+
+    private static void assertProblem(Response response, int status, String field) {
+        response.then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("errors.field", org.hamcrest.Matchers.hasItem(field));
+        String text = response.asString();
+        assertThat(text).doesNotContain("Exception").doesNotContain("dev.longhaul").doesNotContain("\tat ");
+    }
+
+    private long jobCount() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from longhaul.job")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

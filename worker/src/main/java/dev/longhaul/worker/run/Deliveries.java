@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.message.JobMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,8 @@ public class Deliveries {
     ObjectMapper mapper;
     @Inject
     WorkerConfig config;
+    @Inject
+    MeterRegistry meters;
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile Semaphore slots;
@@ -84,6 +87,7 @@ public class Deliveries {
         try {
             JobRunner.Result result = runner.run(jobId);
             LOG.debugf("job %s: %s", jobId, result);
+            meters.counter("longhaul.worker.deliveries", "result", result.name().toLowerCase()).increment();
             message.ack();
         } catch (RuntimeException e) {
             LOG.warnf("job %s: could not run or record it (%s); the delivery goes back to the queue", jobId, e.toString());

@@ -1,0 +1,94 @@
+package dev.longhaul.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One of the packaged apps ({@code <module>/target/quarkus-app/quarkus-run.jar}) running as a real
+ * process, configured the way an operator would: with Quarkus environment variables.
+ */
+final class App implements AutoCloseable {
+    static final Path ROOT = Path.of(System.getProperty("longhaul.root", "..")).toAbsolutePath().normalize();
+    static final String DATABASE = "longhaul_test_e2e";
+
+    final String name;
+    final int port;
+    private final Process process;
+
+    private App(String name, int port, Process process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    static App start(String module, Map<String, String> extraEnv) throws IOException {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build with `bin/mvn verify` from the top level");
+        }
+        int port = freePort();
+        Path log = ROOT.resolve("e2e/target/logs/" + module + "-" + port + ".log");
+        Files.createDirectories(log.getParent());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
+        env.put("RABBITMQ_VIRTUAL_HOST", DATABASE);
+        env.putAll(extraEnv);
+        App app = new App(module, port, builder.start());
+        app.awaitReady();
+        return app;
+    }
+
+    static App start(String module) throws IOException {
+        return start(module, new HashMap<>());
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newHttpClient();
+        await("ready: " + name).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see e2e/target/logs");
+            }
+            try {
+                var response = http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

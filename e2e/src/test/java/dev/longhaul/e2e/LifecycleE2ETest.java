@@ -43,7 +43,7 @@ class LifecycleE2ETest {
         api = App.start("api", Map.of(
                 "RABBITMQ_PORT", String.valueOf(brokerProxy.port()),
                 "LONGHAUL_DISPATCH_REPUBLISH_GRACE", "1s",
-                "LONGHAUL_DISPATCH_REPUBLISH_EVERY", "500ms",
+                "LONGHAUL_DISPATCH_REPUBLISH_EVERY", "1s",
                 "LONGHAUL_DISPATCH_CONFIRM_TIMEOUT", "3s"));
         worker = App.start("worker");
     }

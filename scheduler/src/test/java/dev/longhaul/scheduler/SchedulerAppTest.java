@@ -60,4 +60,30 @@ class SchedulerAppTest {
             return now.state() == JobState.QUEUED && !now.toPublish();
         });
     }
+
+    @Test
+    void aRunningJobWhoseLeaseExpiredIsRequeuedWithItsCheckpointAndTheRescueRecorded() throws Exception {
+        var spec = new JobSpec("sleep", mapper.readTree("{\"seconds\":1}"), "default", 0, null, 3, null, null);
+        Job job = Job.submit(spec, clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        UUID id = job.id();
+        // a worker claimed it, checkpointed, and died: its lease ran out a minute ago
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                update longhaul.job set state = 'RUNNING', attempt = 1, lease_token = gen_random_uuid(),
+                    lease_owner = 'dead-worker', lease_expires_at = now() - interval '1 minute',
+                    to_publish = false, checkpoint = '{"until":"2000-01-01T00:00:00Z"}'
+                where id = ?1""").setParameter(1, id).executeUpdate());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Job now = QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+            return now.state() == JobState.QUEUED && !now.toPublish();
+        });
+        Job rescued = QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+        assertThat(rescued.leaseToken()).isNull();
+        assertThat(rescued.checkpoint().get("until").asText()).isEqualTo("2000-01-01T00:00:00Z");
+        Object detail = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select detail from longhaul.job_event where job_id = ?1 and type = 'rescued'")
+                .setParameter(1, id).getSingleResult());
+        assertThat(String.valueOf(detail)).contains("dead-worker");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.longhaul.core.dispatch;
 
 import dev.longhaul.core.job.JobState;
+import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.job.Transition;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -15,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The loop that keeps "nothing committed is stranded" true: it promotes due {@code SCHEDULED} jobs
- * to {@code QUEUED}, and publishes every queued job whose message RabbitMQ has not confirmed within
+ * to {@code QUEUED}, re-queues running jobs whose lease expired, and publishes every queued job whose message RabbitMQ has not confirmed within
  * the grace period (RabbitMQ was down, or the process died between commit and publish). Each pass
  * takes its rows with {@code FOR UPDATE SKIP LOCKED} in a short transaction and stamps them, so any
  * number of instances can run it without sending the same job twice in one grace period.
@@ -28,6 +29,8 @@ public class DuePublisher {
     EntityManager em;
     @Inject
     JobPublisher publisher;
+    @Inject
+    JobStore store;
     @Inject
     DispatchConfig config;
     @Inject
@@ -52,10 +55,15 @@ public class DuePublisher {
     /** One pass; returns how many jobs it handed to the publisher. */
     public int runOnce() {
         List<JobRef> due = QuarkusTransaction.requiringNew().call(this::promoteDue);
+        List<JobRef> rescued = QuarkusTransaction.requiringNew().call(this::rescueExpired);
         List<JobRef> stale = QuarkusTransaction.requiringNew().call(this::takeUnconfirmed);
         if (!due.isEmpty()) publisher.publish(due);
+        if (!rescued.isEmpty()) {
+            LOG.infof("re-queued %d running jobs whose lease expired", rescued.size());
+            publisher.publish(rescued);
+        }
         if (!stale.isEmpty()) publisher.publish(stale);
-        return due.size() + stale.size();
+        return due.size() + rescued.size() + stale.size();
     }
 
     /** {@link Transition#PROMOTE} for every scheduled job whose {@code runAt} has come. */
@@ -72,6 +80,35 @@ public class DuePublisher {
                 .setParameter(3, JobState.SCHEDULED.name())
                 .setParameter(4, config.republishBatch())
                 .getResultList());
+    }
+
+    /**
+     * {@link Transition#REQUEUE} for running jobs whose lease expired: their worker is presumed
+     * dead. The checkpoint stays, so the next claim resumes the job; the rescue is recorded in the
+     * job's history. Should the old owner still be alive, its next fenced update finds a different
+     * (or no) lease token and changes nothing.
+     */
+    List<JobRef> rescueExpired() {
+        Instant now = clock.instant();
+        List<?> rows = em.createNativeQuery("""
+                update longhaul.job j set state = ?1, enqueued_at = ?2, to_publish = true,
+                    lease_token = null, lease_owner = null, lease_expires_at = null, version = version + 1
+                from (select id, lease_owner from longhaul.job
+                      where state = ?3 and lease_expires_at < ?2
+                      order by lease_expires_at limit ?4 for update skip locked) expired
+                where j.id = expired.id
+                returning j.id, j.queue, j.attempt, expired.lease_owner""")
+                .setParameter(1, Transition.REQUEUE.to().name())
+                .setParameter(2, now)
+                .setParameter(3, JobState.RUNNING.name())
+                .setParameter(4, config.republishBatch())
+                .getResultList();
+        for (Object row : rows) {
+            Object[] r = (Object[]) row;
+            store.event((UUID) r[0], "rescued", ((Number) r[2]).intValue(), null,
+                    "lease of " + r[3] + " expired");
+        }
+        return refs(rows);
     }
 
     /** Queued jobs still marked to publish after the grace period; stamps them as just sent. */
@@ -91,6 +128,7 @@ public class DuePublisher {
     }
 
     private static List<JobRef> refs(List<?> rows) {
+        // the first two columns of each row are id and queue
         return rows.stream().map(r -> (Object[]) r).map(r -> new JobRef((UUID) r[0], (String) r[1])).toList();
     }
 }

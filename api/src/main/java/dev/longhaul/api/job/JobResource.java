@@ -1,5 +1,7 @@
 package dev.longhaul.api.job;
 
+import dev.longhaul.core.artifact.ArtifactInfo;
+import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.kind.InvalidRequestException;
 import jakarta.inject.Inject;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
@@ -29,6 +32,8 @@ public class JobResource {
     RequestReader reader;
     @Inject
     ApiConfig config;
+    @Inject
+    ArtifactStore artifacts;
 
     /** {@code 202} once the job row committed, with the job and its {@code Location}. */
     @POST
@@ -48,14 +53,29 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submitBatch(InputStream body) {
         SubmitRequest.Batch batch = reader.read(body, SubmitRequest.Batch.class);
-        List<JobView> jobs = service.submitBatch(batch).stream().map(JobView::of).toList();
+        List<JobView> jobs = service.submitBatch(batch).stream().map(j -> JobView.of(j)).toList();
         return Response.accepted(new JobView.Batch(jobs)).build();
     }
 
     @GET
     @Path("/{id}")
     public JobView get(@PathParam("id") String id) {
-        return JobView.of(service.get(id));
+        return service.view(service.get(id));
+    }
+
+    /** Streams a complete artifact from PostgreSQL, part by part. */
+    @GET
+    @Path("/{id}/artifacts/{name}")
+    @Produces(MediaType.WILDCARD)
+    public Response artifact(@PathParam("id") String id, @PathParam("name") String name) {
+        ArtifactInfo file = service.artifact(id, name);
+        StreamingOutput body = out -> artifacts.copyTo(file.id(), out);
+        return Response.ok(body)
+                .type(file.contentType())
+                .header("Content-Length", file.size())
+                .header("Content-Disposition", "attachment; filename=\"" + file.name() + "\"")
+                .header("Digest", "sha-256=" + file.sha256())
+                .build();
     }
 
     /** Newest first; pass {@code next} from one page as {@code after} to get the following one. */
@@ -65,7 +85,7 @@ public class JobResource {
         int size = parseLimit(limit);
         var jobs = service.list(parseState(state), blankToNull(kind), parseAfter(after), size);
         String next = jobs.size() == size ? jobs.getLast().id().toString() : null;
-        return new JobView.Page(jobs.stream().map(JobView::of).toList(), next);
+        return new JobView.Page(service.views(jobs), next);
     }
 
     /**
@@ -75,7 +95,7 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     public JobView cancel(@PathParam("id") String id) {
-        return JobView.of(service.cancel(id));
+        return service.view(service.cancel(id));
     }
 
     private int parseLimit(String limit) {

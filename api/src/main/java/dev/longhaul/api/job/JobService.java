@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.longhaul.core.artifact.ArtifactInfo;
+import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -52,6 +54,8 @@ public class JobService {
     Clock clock;
     @Inject
     ApiConfig config;
+    @Inject
+    ArtifactStore artifacts;
 
     /** The outcome of a submit: the job, and whether it was an idempotent replay. */
     public record Submitted(Job job, boolean replayed) {
@@ -192,6 +196,24 @@ public class JobService {
             throw new IllegalTransitionException(Transition.CANCEL, after);
         }
         return get(id);
+    }
+
+    /** The job with its artifacts. */
+    public JobView view(Job job) {
+        return JobView.of(job, artifacts.list(List.of(job.id())).getOrDefault(job.id(), List.of()));
+    }
+
+    /** Jobs with their artifacts, fetched for the whole page in one query. */
+    public List<JobView> views(List<Job> jobs) {
+        var files = artifacts.list(jobs.stream().map(Job::id).toList());
+        return jobs.stream().map(j -> JobView.of(j, files.getOrDefault(j.id(), List.of()))).toList();
+    }
+
+    /** A complete artifact of a job, or 404 naming what is missing. */
+    public ArtifactInfo artifact(String id, String name) {
+        Job job = get(id);
+        return artifacts.find(job.id(), name).filter(ArtifactInfo::complete)
+                .orElseThrow(() -> new ArtifactNotFoundException(id, name));
     }
 
     public List<Job> list(JobState state, String kind, UUID after, int limit) {

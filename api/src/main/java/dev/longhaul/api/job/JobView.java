@@ -1,6 +1,7 @@
 package dev.longhaul.api.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobState;
 import java.time.Instant;
@@ -19,10 +20,15 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
     public record Progress(long done, Long total, String unit, Double ratePerSecond, Long etaSeconds) {
     }
 
+    /** A job's output file; {@code sha256} is null until the file is complete. */
     public record Artifact(String name, long size, String sha256, String contentType, String url) {
     }
 
     public static JobView of(Job job) {
+        return of(job, List.of());
+    }
+
+    public static JobView of(Job job, List<ArtifactInfo> files) {
         Long eta = null;
         if (job.progressTotal() != null && job.progressRate() != null && job.progressRate() > 0) {
             eta = Math.max(0, Math.round((job.progressTotal() - job.progressDone()) / job.progressRate()));
@@ -30,7 +36,9 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
         var progress = new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);
         return new JobView(job.id(), job.kind(), job.queue(), job.priority(), job.state(), job.params(),
                 job.attempt(), job.maxAttempts(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                job.cancelRequested(), progress, job.result(), job.error(), List.of());
+                job.cancelRequested(), progress, job.result(), job.error(),
+                files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
+                        "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList());
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */

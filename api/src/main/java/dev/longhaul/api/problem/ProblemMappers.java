@@ -1,5 +1,6 @@
 package dev.longhaul.api.problem;
 
+import dev.longhaul.api.job.ArtifactNotFoundException;
 import dev.longhaul.api.job.BodyTooLargeException;
 import dev.longhaul.api.job.IdempotencyConflictException;
 import dev.longhaul.api.job.JobNotFoundException;
@@ -32,6 +33,12 @@ public class ProblemMappers {
     public Response notFound(JobNotFoundException e) {
         return Problem.response(404, "job-not-found", "Job not found", e.getMessage(),
                 List.of(new FieldError("id", e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response noArtifact(ArtifactNotFoundException e) {
+        return Problem.response(404, "artifact-not-found", "Artifact not found", e.getMessage(),
+                List.of(new FieldError("name", e.getMessage())));
     }
 
     @ServerExceptionMapper

@@ -23,4 +23,12 @@ public interface KindSpec<P extends Record> {
     default int defaultMaxAttempts() {
         return 5;
     }
+
+    /**
+     * Checks that need more than annotations (e.g. that a dataset and its columns exist). Runs
+     * after Bean Validation passed; throw {@link InvalidRequestException} naming fields relative to
+     * {@code params} (e.g. {@code columns[2]}).
+     */
+    default void check(P params) {
+    }
 }

@@ -36,8 +36,7 @@ public class Kinds {
         }
         this.strict = mapper.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         this.validator = validator;
     }
 
@@ -70,6 +69,11 @@ public class Kinds {
                 .toList();
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
+        }
+        try {
+            spec.check(value);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(e.errors().stream().map(err -> err.prefixed("params")).toList());
         }
         return value;
     }

@@ -102,7 +102,7 @@ public class JobRunner {
     private <P extends Record> Outcome invoke(JobHandler<P> handler, Job job, UUID token) throws Exception {
         P params = kinds.parse(handler.spec(), job.params());
         Instant now = clock.instant();
-        var context = new JobContext<>(job.id(), params, job.attempt(), job.checkpoint(), job.startedAt(),
+        var context = new JobContext<>(job.id(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
                 now.plus(config.slice()), clock, () -> leases.cancelRequested(job.id()));
         return handler.run(context);
     }

@@ -1,0 +1,109 @@
+package dev.longhaul.core.chunk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longhaul.core.dataset.Dataset;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Walks a dataset in key-range chunks, each in one short transaction: find the chunk's upper key,
+ * let the {@link Step} read, process and write, then checkpoint through the {@link Fence} and
+ * commit. No cursor or transaction outlives a chunk. The loop stops at the slice deadline, on a
+ * cancel request, when the lease is lost, or when no key remains.
+ *
+ * <p>Not thread-safe; one loop runs one slice of one job.
+ */
+public final class ChunkLoop {
+    private static final Logger LOG = Logger.getLogger(ChunkLoop.class);
+    private static final String STATEMENT_TIMEOUT = "57014";
+
+    /** One chunk's work. */
+    @FunctionalInterface
+    public interface Step {
+        /**
+         * Handles the rows with key in {@code (lo, hi]} on {@code connection}, inside the chunk's
+         * transaction. {@code state} is a copy of the kind's checkpoint state, to update; it is kept
+         * only if the chunk commits. If this throws, the chunk rolls back and nothing of it remains.
+         *
+         * @param lo null for the first chunk
+         * @return the number of rows handled, for progress
+         */
+        long apply(Connection connection, List<String> lo, List<String> hi, ObjectNode state) throws Exception;
+    }
+
+    public enum End { DONE, SLICE_OVER, CANCELLED, LOST_LEASE }
+
+    public record Result(End end, Checkpoint checkpoint) {
+    }
+
+    private final DataSource dataSource;
+    private final ChunkSizer sizer;
+    private final Fence fence;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    public ChunkLoop(DataSource dataSource, ChunkSizer sizer, Fence fence, Clock clock, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.sizer = sizer;
+        this.fence = fence;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    public Result run(Dataset dataset, Checkpoint start, String unit, Step step, Instant sliceDeadline,
+            BooleanSupplier cancelRequested) throws Exception {
+        Checkpoint checkpoint = start;
+        while (true) {
+            if (!clock.instant().isBefore(sliceDeadline)) return new Result(End.SLICE_OVER, checkpoint);
+            if (cancelRequested.getAsBoolean()) return new Result(End.CANCELLED, checkpoint);
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    long t0 = System.nanoTime();
+                    List<String> hi = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize());
+                    if (hi == null) {
+                        connection.rollback();
+                        return new Result(End.DONE, checkpoint);
+                    }
+                    ObjectNode state = checkpoint.state() == null ? mapper.createObjectNode() : checkpoint.state().deepCopy();
+                    long rows = step.apply(connection, checkpoint.lastKey(), hi, state);
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    double chunkRate = rows / Math.max(1e-6, took.toNanos() / 1e9);
+                    Double rate = checkpoint.rate() == null ? chunkRate : 0.7 * checkpoint.rate() + 0.3 * chunkRate;
+                    Checkpoint next = new Checkpoint(hi, checkpoint.done() + rows, checkpoint.total(),
+                            sizer.next(checkpoint.chunkSize(), took), rate, state);
+                    String json = mapper.writeValueAsString(next);
+                    if (!fence.checkpoint(connection, json, next.done(), next.total(), unit, rate)) {
+                        connection.rollback();
+                        boolean cancelled = fence.cancelledWhileOwned(connection);
+                        connection.rollback();
+                        return new Result(cancelled ? End.CANCELLED : End.LOST_LEASE, checkpoint);
+                    }
+                    connection.commit();
+                    checkpoint = next;
+                } catch (SQLException e) {
+                    connection.rollback();
+                    if (STATEMENT_TIMEOUT.equals(e.getSQLState()) && checkpoint.chunkSize() > sizer.min()) {
+                        int smaller = sizer.halve(checkpoint.chunkSize());
+                        LOG.infof("job %s: chunk of %d rows hit the statement timeout; retrying with %d",
+                                fence.jobId(), checkpoint.chunkSize(), smaller);
+                        checkpoint = checkpoint.withChunkSize(smaller);
+                        continue;
+                    }
+                    throw e;
+                } catch (Exception e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+        }
+    }
+}

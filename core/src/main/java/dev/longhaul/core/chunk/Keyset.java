@@ -1,0 +1,79 @@
+package dev.longhaul.core.chunk;
+
+import dev.longhaul.core.dataset.Column;
+import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.SqlBuilder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keyset iteration over a dataset's key, never OFFSET. A chunk is the key range {@code (lo, hi]}:
+ * {@link #nextBound} finds {@code hi} by reading at most {@code n} keys after {@code lo} from the
+ * key index (an index-only scan), and {@link #range} renders the predicate the chunk's work uses.
+ * Keys travel as text and are cast back to their column type, so composite keys of any declared
+ * type work the same way, compared as a row with a matching index.
+ */
+public final class Keyset {
+    private Keyset() {
+    }
+
+    /**
+     * The key of the n-th row after {@code after} (or from the start when null), or of the last
+     * row if fewer remain; null when no row remains.
+     */
+    public static List<String> nextBound(Connection connection, Dataset dataset, List<String> after, int n)
+            throws SQLException {
+        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
+        List<Column> key = dataset.key();
+        StringBuilder inner = new StringBuilder("select ");
+        for (int i = 0; i < key.size(); i++) {
+            if (i > 0) inner.append(", ");
+            inner.append(key.get(i).expr()).append(" as k").append(i);
+        }
+        inner.append(" from ").append(dataset.table()).append(' ').append(dataset.alias());
+        if (after != null) {
+            inner.append(" where ").append(dataset.keyRow()).append(" > ").append(row(key, after, params));
+        }
+        inner.append(" order by ").append(dataset.keyOrder()).append(" limit ?");
+        StringBuilder outer = new StringBuilder("select ");
+        List<String> descending = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            if (i > 0) outer.append(", ");
+            outer.append("cast(k").append(i).append(" as text)");
+            descending.add("k" + i + " desc");
+        }
+        outer.append(" from (").append(inner).append(") s order by ").append(String.join(", ", descending)).append(" limit 1");
+        try (PreparedStatement statement = connection.prepareStatement(outer.toString())) {
+            int next = params.bind(statement, 1);
+            statement.setInt(next, n);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) return null;
+                List<String> bound = new ArrayList<>(key.size());
+                for (int i = 1; i <= key.size(); i++) bound.add(rs.getString(i));
+                return bound;
+            }
+        }
+    }
+
+    /** {@code key > lo and key <= hi} (no lower bound when {@code lo} is null). */
+    public static String range(Dataset dataset, List<String> lo, List<String> hi, SqlBuilder params) {
+        String upper = dataset.keyRow() + " <= " + row(dataset.key(), hi, params);
+        if (lo == null) return upper;
+        return dataset.keyRow() + " > " + row(dataset.key(), lo, params) + " and " + upper;
+    }
+
+    private static String row(List<Column> key, List<String> values, SqlBuilder params) {
+        if (values.size() != key.size()) {
+            throw new IllegalArgumentException("a key of " + key.size() + " columns, got " + values.size() + " values");
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            parts.add(params.param(key.get(i).type(), values.get(i)));
+        }
+        return "(" + String.join(", ", parts) + ")";
+    }
+}

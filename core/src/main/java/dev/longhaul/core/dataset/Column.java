@@ -1,0 +1,12 @@
+package dev.longhaul.core.dataset;
+
+/**
+ * A column of a dataset.
+ *
+ * @param name       its name in requests and output headers
+ * @param expr       the SQL expression that reads it, from the dataset declaration (e.g. {@code c.email})
+ * @param filterable whether filters may name it
+ * @param settable   whether bulk updates may set it (only plain columns of the dataset's own table)
+ */
+public record Column(String name, String expr, ColumnType type, boolean filterable, boolean settable) {
+}

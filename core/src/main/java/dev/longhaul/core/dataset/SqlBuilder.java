@@ -1,0 +1,61 @@
+package dev.longhaul.core.dataset;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the values of one statement as typed parameters. Values always travel as bound text and
+ * are cast to their declared type in SQL, so no value is ever part of the SQL text.
+ *
+ * <p>{@link Mode#JDBC} renders placeholders. {@link Mode#SESSION} is for COPY, which takes no
+ * placeholders: each value is bound into a transaction-local setting
+ * ({@code set_config('longhaul.p1', ?, true)}) and the statement reads it back with
+ * {@code current_setting}, a stable function the planner evaluates once.
+ */
+public final class SqlBuilder {
+    public enum Mode { JDBC, SESSION }
+
+    private final Mode mode;
+    private final List<String> values = new ArrayList<>();
+
+    public SqlBuilder(Mode mode) {
+        this.mode = mode;
+    }
+
+    /** A placeholder for {@code value}, cast to {@code type}. */
+    public String param(ColumnType type, Object value) {
+        values.add(ColumnType.text(value));
+        String slot = mode == Mode.JDBC ? "?" : "current_setting('longhaul.p" + values.size() + "')";
+        return "cast(" + slot + " as " + type.sql() + ")";
+    }
+
+    /** Binds the JDBC parameters from position {@code first}; returns the next free position. */
+    public int bind(PreparedStatement statement, int first) throws SQLException {
+        if (mode != Mode.JDBC) throw new IllegalStateException("session parameters are set with applySettings");
+        int i = first;
+        for (String value : values) {
+            statement.setString(i++, value);
+        }
+        return i;
+    }
+
+    /** Sets the session parameters for a COPY, local to the current transaction. */
+    public void applySettings(Connection connection) throws SQLException {
+        if (mode != Mode.SESSION) throw new IllegalStateException("JDBC parameters are bound with bind");
+        if (values.isEmpty()) return;
+        StringBuilder sql = new StringBuilder("select ");
+        for (int i = 1; i <= values.size(); i++) {
+            if (i > 1) sql.append(", ");
+            sql.append("set_config('longhaul.p").append(i).append("', ?, true)");
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            statement.execute();
+        }
+    }
+}

@@ -33,6 +33,10 @@ final class App implements AutoCloseable {
     }
 
     static App start(String module, Map<String, String> extraEnv) throws IOException {
+        return start(module, extraEnv, "256m");
+    }
+
+    static App start(String module, Map<String, String> extraEnv, String maxHeap) throws IOException {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with `bin/mvn verify` from the top level");
@@ -41,7 +45,8 @@ final class App implements AutoCloseable {
         Path log = ROOT.resolve("e2e/target/logs/" + module + "-" + port + ".log");
         Files.createDirectories(log.getParent());
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap,
+                "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -82,6 +87,16 @@ final class App implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** {@code kill -9}: no shutdown hook, no last commit, no ack. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     @Override

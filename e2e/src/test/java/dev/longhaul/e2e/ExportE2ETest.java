@@ -1,0 +1,158 @@
+package dev.longhaul.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exports on real processes: the worker runs with its heap capped at 128 MB, leases of 3 s so a
+ * killed worker's job is rescued quickly, and 2M seeded orders.
+ */
+class ExportE2ETest {
+    private static final long ORDERS = 2_000_000;
+    private static final Map<String, String> WORKER_ENV = Map.of(
+            "LONGHAUL_WORKER_LEASE", "3s",
+            "LONGHAUL_WORKER_HEARTBEAT", "1s",
+            "LONGHAUL_WORKER_SLICE", "5s");
+
+    private static App api;
+    private static App worker;
+    private static Jobs jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = App.start("api", Map.of("LONGHAUL_DISPATCH_REPUBLISH_EVERY", "1s"));
+        worker = App.start("worker", WORKER_ENV, "128m");
+        jobs = new Jobs(api);
+        String seed = jobs.submit("{\"kind\":\"seed\",\"params\":{\"customers\":50000,\"orders\":" + ORDERS + ",\"reset\":true}}");
+        jobs.awaitSuccess(seed, Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (worker != null) worker.close();
+        if (api != null) api.close();
+    }
+
+    @Test
+    void aFilteredJoinedProjectionMatchesPsqlRowForRow() throws Exception {
+        String id = jobs.submit("""
+                {"kind":"export","params":{"dataset":"orders",
+                 "columns":["id","customer_email","customer_country","status","total_cents","note","created_at"],
+                 "filter":[{"field":"status","op":"in","value":["paid","shipped"]},
+                           {"field":"total_cents","op":">=","value":1000},
+                           {"field":"created_at","op":"<","value":"2030-01-01T00:00:00Z"}]}}""");
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
+        byte[] ours = jobs.download(job.get("artifacts").get(0).get("url").asText());
+        byte[] reference = Jobs.psqlCopy("""
+                select o.id, c.email as customer_email, c.country as customer_country, o.status, o.total_cents,
+                       o.note, o.created_at
+                from shop.orders o join shop.customers c on c.id = o.customer_id
+                where o.status in ('paid', 'shipped') and o.total_cents >= 1000 and o.created_at < '2030-01-01T00:00:00Z'
+                order by o.id""");
+        assertThat(job.get("result").get("rows").asLong()).isGreaterThan(100_000);
+        // notes with commas, quotes and newlines are in there: quoting must match too
+        assertThat(new String(reference, StandardCharsets.UTF_8)).contains("\"leave at the \"\"back\"\" door\"");
+        assertThat(ours.length).isEqualTo(reference.length);
+        assertThat(Arrays.equals(ours, reference)).isTrue();
+    }
+
+    @Test
+    void twoMillionRowsExportWithTheHeapCappedAt128MB() throws Exception {
+        String id = jobs.submit(fullExport());
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(3));
+        assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
+        assertThat(worker.alive()).isTrue();
+        String url = job.get("artifacts").get(0).get("url").asText();
+        assertThat(jobs.sha256(url)).isEqualTo(job.get("result").get("sha256").asText());
+    }
+
+    @Test
+    void aWorkerKilledMidExportLeavesAByteIdenticalFileFinishedByAnother() throws Exception {
+        String reference = jobs.awaitSuccess(jobs.submit(fullExport()), Duration.ofMinutes(3))
+                .get("result").get("sha256").asText();
+
+        String id = jobs.submit(fullExport());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode progress = jobs.get(id).get("progress");
+            return progress.get("done").asLong() >= 0.4 * ORDERS;
+        });
+        long doneAtKill = jobs.get(id).get("progress").get("done").asLong();
+        worker.kill();
+        assertThat(jobs.get(id).get("state").asText()).isEqualTo("RUNNING");
+        worker = App.start("worker", WORKER_ENV, "128m");
+
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(3));
+        assertThat(job.get("result").get("sha256").asText()).isEqualTo(reference);
+        assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
+        assertThat(doneAtKill).isLessThan(ORDERS);
+        List<String> events = events(id);
+        assertThat(events).contains("rescued").endsWith("succeeded");
+        // the second worker resumed from the checkpoint: one claim for the whole job
+        assertThat(events.stream().filter("claimed"::equals)).hasSize(1);
+    }
+
+    @Test
+    void rowsInsertedDuringAnExportAreNeitherDuplicatedNorLost() throws Exception {
+        String id = jobs.submit("{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"]}}");
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> jobs.get(id).get("progress").get("done").asLong() > 0);
+        try (Connection c = Jobs.db(); Statement s = c.createStatement()) {
+            // behind the cursor (below every key) and ahead of it (above every key)
+            s.executeUpdate("""
+                    insert into shop.orders (id, customer_id, created_at, status, total_cents, currency)
+                    select g, 1, now(), 'pending', 100, 'EUR' from generate_series(-50, -1) g
+                    union all
+                    select 10000000 + g, 1, now(), 'pending', 100, 'EUR' from generate_series(1, 50) g""");
+        }
+        try {
+            JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
+            String[] lines = new String(jobs.download(job.get("artifacts").get(0).get("url").asText()),
+                    StandardCharsets.UTF_8).split("\n");
+            Set<Long> ids = new HashSet<>();
+            for (int i = 1; i < lines.length; i++) {
+                assertThat(ids.add(Long.parseLong(lines[i]))).as("duplicate id %s", lines[i]).isTrue();
+            }
+            Set<Long> expected = new HashSet<>();
+            for (long k = 1; k <= ORDERS; k++) expected.add(k);
+            for (long k = 10_000_001; k <= 10_000_050; k++) expected.add(k);
+            // every row that was there is there once; the rows ahead of the cursor arrived; the rows
+            // behind it did not (their range was already done)
+            assertThat(ids.equals(expected)).as("exported ids equal the expected set").isTrue();
+        } finally {
+            try (Connection c = Jobs.db(); Statement s = c.createStatement()) {
+                s.executeUpdate("delete from shop.orders where id < 1 or id > 10000000");
+            }
+        }
+    }
+
+    private static String fullExport() {
+        return "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\","
+                + "\"columns\":[\"id\",\"created_at\",\"status\",\"total_cents\",\"customer_email\"]}}";
+    }
+
+    private static List<String> events(String jobId) throws Exception {
+        try (Connection c = Jobs.db(); var s = c.prepareStatement(
+                "select type from longhaul.job_event where job_id = ?::uuid order by id")) {
+            s.setString(1, jobId);
+            try (var rs = s.executeQuery()) {
+                List<String> types = new java.util.ArrayList<>();
+                while (rs.next()) types.add(rs.getString(1));
+                return types;
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.longhaul.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/** A small client of a running api, and of the e2e database. */
+final class Jobs {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final App api;
+
+    Jobs(App api) {
+        this.api = api;
+    }
+
+    /** Submits and returns the id; fails the test unless the api answered 202. */
+    String submit(String body) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body()).get("id").asText();
+    }
+
+    JsonNode get(String id) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs/" + id))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** Waits until the job has finished and returns it; fails on FAILED or CANCELLED. */
+    JsonNode awaitSuccess(String id, Duration atMost) throws Exception {
+        await("job " + id).atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(id).get("state").asText().matches("SUCCEEDED|FAILED|CANCELLED"));
+        JsonNode job = get(id);
+        assertThat(job.get("state").asText()).as("job %s: %s", id, job.get("error")).isEqualTo("SUCCEEDED");
+        return job;
+    }
+
+    byte[] download(String url) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(url))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** sha256 of a download, streamed: for files too large to hold in a test's memory. */
+    String sha256(String url) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(url))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    static Connection db() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + App.DATABASE, "longhaul", "longhaul");
+    }
+
+    /** What psql's \copy of {@code query} writes as CSV with a header: the physical reference. */
+    static byte[] psqlCopy(String query) throws Exception {
+        Process psql = new ProcessBuilder("psql", "-X", "-q", "-h", "127.0.0.1", "-U", "longhaul", "-d", App.DATABASE,
+                "-c", "\\copy (" + query + ") to stdout with (format csv, header)")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = psql.getInputStream().readAllBytes();
+        assertThat(psql.waitFor()).isZero();
+        return out;
+    }
+}

@@ -33,10 +33,11 @@ public final class ChunkLoop {
          * transaction. {@code state} is a copy of the kind's checkpoint state, to update; it is kept
          * only if the chunk commits. If this throws, the chunk rolls back and nothing of it remains.
          *
-         * @param lo null for the first chunk
+         * @param lo     null for the first chunk
+         * @param walked how many keys the range spans
          * @return the number of rows handled, for progress
          */
-        long apply(Connection connection, List<String> lo, List<String> hi, ObjectNode state) throws Exception;
+        long apply(Connection connection, List<String> lo, List<String> hi, int walked, ObjectNode state) throws Exception;
     }
 
     public enum End { DONE, SLICE_OVER, CANCELLED, LOST_LEASE }
@@ -68,13 +69,14 @@ public final class ChunkLoop {
                 connection.setAutoCommit(false);
                 try {
                     long t0 = System.nanoTime();
-                    List<String> hi = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize());
-                    if (hi == null) {
+                    Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize());
+                    if (bound == null) {
                         connection.rollback();
                         return new Result(End.DONE, checkpoint);
                     }
                     ObjectNode state = checkpoint.state() == null ? mapper.createObjectNode() : checkpoint.state().deepCopy();
-                    long rows = step.apply(connection, checkpoint.lastKey(), hi, state);
+                    List<String> hi = bound.key();
+                    long rows = step.apply(connection, checkpoint.lastKey(), hi, bound.rows(), state);
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     double chunkRate = rows / Math.max(1e-6, took.toNanos() / 1e9);
                     Double rate = checkpoint.rate() == null ? chunkRate : 0.7 * checkpoint.rate() + 0.3 * chunkRate;

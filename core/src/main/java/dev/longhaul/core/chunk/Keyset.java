@@ -21,11 +21,15 @@ public final class Keyset {
     private Keyset() {
     }
 
+    /** The upper key of a chunk, and how many keys the chunk spans. */
+    public record Bound(List<String> key, int rows) {
+    }
+
     /**
      * The key of the n-th row after {@code after} (or from the start when null), or of the last
      * row if fewer remain; null when no row remains.
      */
-    public static List<String> nextBound(Connection connection, Dataset dataset, List<String> after, int n)
+    public static Bound nextBound(Connection connection, Dataset dataset, List<String> after, int n)
             throws SQLException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
         List<Column> key = dataset.key();
@@ -43,9 +47,12 @@ public final class Keyset {
         List<String> descending = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
             if (i > 0) outer.append(", ");
-            outer.append("cast(k").append(i).append(" as text)");
-            descending.add("k" + i + " desc");
+            // named b<i>, and the ORDER BY qualified with s., so that it sorts by the typed key and
+            // never by the text copy (where '999' > '1000')
+            outer.append("cast(s.k").append(i).append(" as text) as b").append(i);
+            descending.add("s.k" + i + " desc");
         }
+        outer.append(", count(*) over ()");
         outer.append(" from (").append(inner).append(") s order by ").append(String.join(", ", descending)).append(" limit 1");
         try (PreparedStatement statement = connection.prepareStatement(outer.toString())) {
             int next = params.bind(statement, 1);
@@ -54,16 +61,17 @@ public final class Keyset {
                 if (!rs.next()) return null;
                 List<String> bound = new ArrayList<>(key.size());
                 for (int i = 1; i <= key.size(); i++) bound.add(rs.getString(i));
-                return bound;
+                return new Bound(bound, rs.getInt(key.size() + 1));
             }
         }
     }
 
     /** {@code key > lo and key <= hi} (no lower bound when {@code lo} is null). */
     public static String range(Dataset dataset, List<String> lo, List<String> hi, SqlBuilder params) {
+        // register lo before hi: JDBC placeholders bind in text order
+        String lower = lo == null ? null : dataset.keyRow() + " > " + row(dataset.key(), lo, params);
         String upper = dataset.keyRow() + " <= " + row(dataset.key(), hi, params);
-        if (lo == null) return upper;
-        return dataset.keyRow() + " > " + row(dataset.key(), lo, params) + " and " + upper;
+        return lower == null ? upper : lower + " and " + upper;
     }
 
     private static String row(List<Column> key, List<String> values, SqlBuilder params) {

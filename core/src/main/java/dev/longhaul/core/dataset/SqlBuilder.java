@@ -25,7 +25,10 @@ public final class SqlBuilder {
         this.mode = mode;
     }
 
-    /** A placeholder for {@code value}, cast to {@code type}. */
+    /**
+     * A placeholder for {@code value}, cast to {@code type}. In {@link Mode#JDBC}, placeholders bind
+     * by position: call this in the order the placeholders appear in the statement's text.
+     */
     public String param(ColumnType type, Object value) {
         values.add(ColumnType.text(value));
         String slot = mode == Mode.JDBC ? "?" : "current_setting('longhaul.p" + values.size() + "')";

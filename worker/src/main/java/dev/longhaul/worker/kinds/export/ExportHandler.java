@@ -74,7 +74,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         String copy = copySql(dataset, filter, columns, params.formatOrDefault());
 
         ChunkLoop.Result result = chunks.loop(context).run(dataset, checkpoint, "rows",
-                (connection, lo, hi, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state, artifactId,
+                (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state, artifactId,
                         params.gzipped()),
                 context.sliceDeadline(), context::cancelRequested);
 

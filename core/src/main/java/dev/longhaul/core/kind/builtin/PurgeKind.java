@@ -1,0 +1,42 @@
+package dev.longhaul.core.kind.builtin;
+
+import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.message.Lanes;
+import jakarta.inject.Singleton;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * {@code purge}: retention. Deletes the artifacts older than {@code artifactDays}, and the finished
+ * jobs (with their history and artifacts) that finished more than {@code jobDays} ago, in batches.
+ */
+@Singleton
+public class PurgeKind implements KindSpec<PurgeKind.Params> {
+    public static final String NAME = "purge";
+
+    /** @param artifactDays default 7; @param jobDays default 30 */
+    public record Params(@Min(0) @Max(36_500) Integer artifactDays, @Min(0) @Max(36_500) Integer jobDays) {
+        public int artifactDaysOrDefault() {
+            return artifactDays == null ? 7 : artifactDays;
+        }
+
+        public int jobDaysOrDefault() {
+            return jobDays == null ? 30 : jobDays;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<Params> paramsType() {
+        return Params.class;
+    }
+
+    @Override
+    public String defaultQueue() {
+        return Lanes.BULK;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.longhaul.worker.kinds.purge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longhaul.core.chunk.Fence;
+import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.builtin.PurgeKind;
+import dev.longhaul.worker.run.Chunks;
+import dev.longhaul.worker.run.JobContext;
+import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.worker.run.Outcome;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code purge}: deletes old artifacts, then old finished jobs (their history and artifacts go
+ * with them), {@value #BATCH} rows per transaction, each with its checkpoint, so the purge never
+ * holds long locks and resumes where it stopped. The cut-off instants are fixed at the start.
+ */
+@Singleton
+public class PurgeHandler implements JobHandler<PurgeKind.Params> {
+    static final int BATCH = 1000;
+
+    @Inject
+    PurgeKind spec;
+    @Inject
+    Chunks chunks;
+    @Inject
+    ObjectMapper mapper;
+
+    @Override
+    public KindSpec<PurgeKind.Params> spec() {
+        return spec;
+    }
+
+    @Override
+    public Outcome run(JobContext<PurgeKind.Params> context) throws Exception {
+        Fence fence = chunks.fence(context);
+        ObjectNode state = context.checkpoint() == null ? null : context.checkpoint().deepCopy();
+        if (state == null) {
+            Instant now = context.clock().instant();
+            state = mapper.createObjectNode()
+                    .put("artifactsBefore", now.minus(Duration.ofDays(context.params().artifactDaysOrDefault())).toString())
+                    .put("jobsBefore", now.minus(Duration.ofDays(context.params().jobDaysOrDefault())).toString())
+                    .put("artifacts", 0L).put("jobs", 0L);
+        }
+        while (true) {
+            if (context.cancelRequested()) return new Outcome.Cancelled();
+            if (context.sliceOver()) return new Outcome.Continue(state);
+            ObjectNode next = state.deepCopy();
+            try (Connection connection = chunks.transaction()) {
+                int artifacts = delete(connection, """
+                        delete from longhaul.artifact where id in (
+                            select id from longhaul.artifact where created_at < ? and job_id <> ?
+                            order by id limit ?)""", Instant.parse(state.get("artifactsBefore").asText()), context);
+                int jobs = artifacts > 0 ? 0 : delete(connection, """
+                        delete from longhaul.job where id in (
+                            select id from longhaul.job where state in ('SUCCEEDED', 'FAILED', 'CANCELLED')
+                              and finished_at < ? and id <> ? order by id limit ?)""",
+                        Instant.parse(state.get("jobsBefore").asText()), context);
+                next.put("artifacts", state.get("artifacts").asLong() + artifacts);
+                next.put("jobs", state.get("jobs").asLong() + jobs);
+                long done = next.get("artifacts").asLong() + next.get("jobs").asLong();
+                if (!fence.checkpoint(connection, mapper.writeValueAsString(next), done, null, "rows", null)) {
+                    connection.rollback();
+                    return new Outcome.Continue(state);
+                }
+                connection.commit();
+                if (artifacts == 0 && jobs == 0) {
+                    return new Outcome.Done(mapper.createObjectNode()
+                            .put("artifactsDeleted", next.get("artifacts").asLong())
+                            .put("jobsDeleted", next.get("jobs").asLong()));
+                }
+            }
+            state = next;
+        }
+    }
+
+    private static int delete(Connection connection, String sql, Instant before, JobContext<?> context) throws Exception {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setObject(2, context.jobId());
+            s.setInt(3, BATCH);
+            return s.executeUpdate();
+        }
+    }
+}

@@ -32,6 +32,15 @@ public class Chunks {
         return new ChunkLoop(dataSource, config.sizer(), fence(context), clock, mapper);
     }
 
+    /**
+     * A loop with its own bounds, for work whose cost per chunk is mostly fixed (a report merges
+     * one partial row per group, however many rows the chunk read), so bigger chunks pay off.
+     */
+    public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows) {
+        return new ChunkLoop(dataSource, new dev.longhaul.core.chunk.ChunkSizer(config.minRows(), maxRows, target),
+                fence(context), clock, mapper);
+    }
+
     public int initialRows() {
         return config.sizer().initial(config.initialRows());
     }

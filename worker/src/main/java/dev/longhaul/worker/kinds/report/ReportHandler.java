@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -61,10 +62,10 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
         Fence fence = chunks.fence(context);
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
         if (checkpoint == null) {
-            checkpoint = Checkpoint.start(count(orders), chunks.initialRows(), mapper.createObjectNode());
+            checkpoint = Checkpoint.start(count(orders), 100_000, mapper.createObjectNode());
         }
         boolean daily = params.report().equals("sales-daily");
-        ChunkLoop.Result result = chunks.loop(context).run(orders, checkpoint, "orders",
+        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), 2_000_000).run(orders, checkpoint, "orders",
                 (connection, lo, hi, walked, state) -> {
                     aggregate(connection, orders, context.jobId(), params, daily, lo, hi);
                     return walked;

@@ -46,6 +46,18 @@ class BadInputTest {
                 Arguments.of("priority out of range", "{\"kind\":\"noop\",\"priority\":42}", 400, "priority"),
                 Arguments.of("maxAttempts out of range", "{\"kind\":\"noop\",\"maxAttempts\":0}", 400, "maxAttempts"),
                 Arguments.of("runAt not a timestamp", "{\"kind\":\"noop\",\"runAt\":\"tomorrow\"}", 400, "runAt"),
+                Arguments.of("unknown dataset", "{\"kind\":\"export\",\"params\":{\"dataset\":\"invoices\",\"columns\":[\"id\"]}}", 400, "params.dataset"),
+                Arguments.of("unknown column", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\",\"secret\"]}}", 400, "params.columns[1]"),
+                Arguments.of("no columns", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[]}}", 400, "params.columns"),
+                Arguments.of("unknown filter field", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"colour\",\"op\":\"=\",\"value\":1}]}}", 400, "params.filter[0].field"),
+                Arguments.of("unknown operator", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"status\",\"op\":\"like\",\"value\":\"p%\"}]}}", 400, "params.filter[0].op"),
+                Arguments.of("filter value of the wrong type", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"total_cents\",\"op\":\">\",\"value\":\"lots\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("between without two values", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"id\",\"op\":\"between\",\"value\":[1]}]}}", 400, "params.filter[0].value"),
+                Arguments.of("bad timestamp in a filter", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"created_at\",\"op\":\"<\",\"value\":\"yesterday\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("unknown export format", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"format\":\"xlsx\"}}", 400, "params.format"),
+                Arguments.of("unknown report", "{\"kind\":\"report\",\"params\":{\"report\":\"weather\",\"from\":\"2026-01-01\",\"to\":\"2026-02-01\"}}", 400, "params.report"),
+                Arguments.of("report period backwards", "{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2026-02-01\",\"to\":\"2026-01-01\"}}", 400, "params.to"),
+                Arguments.of("seed of zero customers", "{\"kind\":\"seed\",\"params\":{\"customers\":0}}", 400, "params.customers"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
     }
 

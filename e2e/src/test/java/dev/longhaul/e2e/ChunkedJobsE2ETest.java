@@ -18,10 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exports on real processes: the worker runs with its heap capped at 128 MB, leases of 3 s so a
+ * Exports and reports on real processes: the worker runs with its heap capped at 128 MB, leases of 3 s so a
  * killed worker's job is rescued quickly, and 2M seeded orders.
  */
-class ExportE2ETest {
+class ChunkedJobsE2ETest {
     private static final long ORDERS = 2_000_000;
     private static final Map<String, String> WORKER_ENV = Map.of(
             "LONGHAUL_WORKER_LEASE", "3s",
@@ -137,6 +137,28 @@ class ExportE2ETest {
                 s.executeUpdate("delete from shop.orders where id < 1 or id > 10000000");
             }
         }
+    }
+
+    @Test
+    void theSalesDailyReportEqualsOneGroupByAndRendersASelfContainedPage() throws Exception {
+        String id = jobs.submit("{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2025-01-01\",\"to\":\"2026-01-01\"}}");
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
+        String base = "/api/jobs/" + id + "/artifacts/sales-daily-2025-01-01-2026-01-01";
+        byte[] csv = jobs.download(base + ".csv");
+        byte[] reference = Jobs.psqlCopy("""
+                select to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD') as day, c.country::text as country,
+                       count(*) as orders, sum(o.total_cents) as revenue_cents
+                from shop.orders o join shop.customers c on c.id = o.customer_id
+                where o.status in ('paid', 'shipped') and o.created_at >= '2025-01-01T00:00:00Z'
+                  and o.created_at < '2026-01-01T00:00:00Z'
+                group by 1, 2 order by 1, 2""");
+        assertThat(new String(csv, StandardCharsets.UTF_8)).isEqualTo(new String(reference, StandardCharsets.UTF_8));
+        assertThat(job.get("result").get("rows").asInt()).isGreaterThan(300);
+
+        String html = new String(jobs.download(base + ".html"), StandardCharsets.UTF_8);
+        assertThat(html).contains("<svg", "<rect", "Sales by day and country", "2025-01-01");
+        // readable offline: nothing to fetch, nothing to run
+        assertThat(html).doesNotContain("<script", "src=", "href=", "@import", "url(");
     }
 
     private static String fullExport() {

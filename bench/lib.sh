@@ -1,0 +1,75 @@
+# Sourced by the bench/ scripts: services up, apps built and started on spare ports, helpers to
+# submit and await jobs. Benchmarks use their own database and vhost, longhaul_bench.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+source bin/lib/jdk.sh
+use_jdk
+BENCH_DB=longhaul_bench
+LOGS="$ROOT/bench/logs"
+mkdir -p "$LOGS"
+
+bench_services() {
+  bin/services >/dev/null
+  export PGOPTIONS="-c client_min_messages=warning"
+  psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database where datname = '$BENCH_DB'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $BENCH_DB owner longhaul"
+  rabbitmqctl -q list_vhosts | grep -qx "$BENCH_DB" || rabbitmqctl -q add_vhost "$BENCH_DB" >/dev/null
+  rabbitmqctl -q set_permissions -p "$BENCH_DB" longhaul '.*' '.*' '.*' >/dev/null
+  [[ -f api/target/quarkus-app/quarkus-run.jar && -f worker/target/quarkus-app/quarkus-run.jar ]] \
+    || bin/mvn -q -B install -DskipTests
+}
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# start_app MODULE PORT [JVM options...]
+start_app() {
+  local module=$1 port=$2; shift 2
+  QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
+    RABBITMQ_VIRTUAL_HOST=$BENCH_DB java "$@" -jar "$module/target/quarkus-app/quarkus-run.jar" \
+    >"$LOGS/$module.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  echo "bench: $module did not start; see bench/logs/$module.log" >&2; exit 1
+}
+
+API_PORT=18080
+WORKER_PORT=18081
+api() { echo "http://127.0.0.1:$API_PORT$1"; }
+
+# submit JSON -> prints the job id
+submit() {
+  curl -sf -XPOST "$(api /api/jobs)" -H 'Content-Type: application/json' -d "$1" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+# await ID -> waits for a final state; fails unless SUCCEEDED
+await_job() {
+  local state
+  while true; do
+    state=$(curl -sf "$(api /api/jobs/$1)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+    case "$state" in
+      SUCCEEDED) return 0 ;;
+      FAILED|CANCELLED) echo "bench: job $1 ended $state" >&2; curl -s "$(api /api/jobs/$1)" >&2; exit 1 ;;
+    esac
+    sleep 0.2
+  done
+}
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+# ensure_orders N: seeds the bench database with N orders unless it already holds exactly that many
+ensure_orders() {
+  local have
+  have=$(psql -h 127.0.0.1 -U longhaul -d "$BENCH_DB" -Atc "select count(*) from shop.orders" 2>/dev/null || echo 0)
+  if [[ "$have" != "$1" ]]; then
+    echo "bench: seeding $1 orders (once)" >&2
+    local customers=$(( $1 / 25 > 1000 ? $1 / 25 : 1000 ))
+    await_job "$(submit "{\"kind\":\"seed\",\"params\":{\"customers\":$customers,\"orders\":$1,\"reset\":true}}")"
+  fi
+}
+
+bench_psql() { psql -X -h 127.0.0.1 -U longhaul -d "$BENCH_DB" "$@"; }

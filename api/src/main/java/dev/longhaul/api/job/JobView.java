@@ -31,6 +31,7 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
     public static JobView of(Job job, List<ArtifactInfo> files) {
         Long eta = null;
         if (job.progressTotal() != null && job.progressRate() != null && job.progressRate() > 0) {
+            // totals may be estimates: never a negative ETA
             eta = Math.max(0, Math.round((job.progressTotal() - job.progressDone()) / job.progressRate()));
         }
         var progress = new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);

@@ -58,6 +58,11 @@ class BadInputTest {
                 Arguments.of("unknown report", "{\"kind\":\"report\",\"params\":{\"report\":\"weather\",\"from\":\"2026-01-01\",\"to\":\"2026-02-01\"}}", 400, "params.report"),
                 Arguments.of("report period backwards", "{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2026-02-01\",\"to\":\"2026-01-01\"}}", 400, "params.to"),
                 Arguments.of("seed of zero customers", "{\"kind\":\"seed\",\"params\":{\"customers\":0}}", 400, "params.customers"),
+                Arguments.of("SQL in a filter field", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"status; drop table shop.orders; --\",\"op\":\"=\",\"value\":\"paid\"}]}}", 400, "params.filter[0].field"),
+                Arguments.of("SQL in an operator", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"id\",\"op\":\"= 1 or 1=1 --\",\"value\":1}]}}", 400, "params.filter[0].op"),
+                Arguments.of("SQL in a typed value", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"id\",\"op\":\">\",\"value\":\"0) or (1=1\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("SQL in a column", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id, (select password from pg_shadow)\"]}}", 400, "params.columns[0]"),
+                Arguments.of("SQL as a dataset", "{\"kind\":\"export\",\"params\":{\"dataset\":\"shop.orders o; --\",\"columns\":[\"id\"]}}", 400, "params.dataset"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
     }
 

@@ -72,11 +72,15 @@ public final class ChunkLoop {
                     Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize());
                     if (bound == null) {
                         connection.rollback();
-                        return new Result(End.DONE, checkpoint);
+                        // an estimated total becomes the exact count at the end
+                        return new Result(End.DONE, new Checkpoint(checkpoint.lastKey(), checkpoint.done(),
+                                checkpoint.done(), checkpoint.chunkSize(), checkpoint.rate(), checkpoint.state()));
                     }
                     ObjectNode state = checkpoint.state() == null ? mapper.createObjectNode() : checkpoint.state().deepCopy();
                     List<String> hi = bound.key();
+                    long t1 = System.nanoTime();
                     long rows = step.apply(connection, checkpoint.lastKey(), hi, bound.rows(), state);
+                    long t2 = System.nanoTime();
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     double chunkRate = rows / Math.max(1e-6, took.toNanos() / 1e9);
                     Double rate = checkpoint.rate() == null ? chunkRate : 0.7 * checkpoint.rate() + 0.3 * chunkRate;
@@ -90,6 +94,11 @@ public final class ChunkLoop {
                         return new Result(cancelled ? End.CANCELLED : End.LOST_LEASE, checkpoint);
                     }
                     connection.commit();
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debugf("job %s: chunk of %d rows: bound %d ms, work %d ms, checkpoint and commit %d ms",
+                                fence.jobId(), rows, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                                (System.nanoTime() - t2) / 1_000_000);
+                    }
                     checkpoint = next;
                 } catch (SQLException e) {
                     connection.rollback();

@@ -7,6 +7,7 @@ import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.Fence;
+import dev.longhaul.core.chunk.Keyset;
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Datasets;
@@ -108,7 +109,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             List<Column> columns, Fence fence) throws SQLException, IOException {
         ExportKind.Params params = context.params();
         try (Connection connection = chunks.transaction()) {
-            long total = count(connection, dataset, filter);
+            long total = estimate(connection, dataset, filter);
             long artifactId = artifacts.create(connection, context.jobId(), params.fileName(), params.contentType());
             ObjectNode state = mapper.createObjectNode();
             state.put("artifact", artifactId);
@@ -129,14 +130,20 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         }
     }
 
-    private static long count(Connection connection, Dataset dataset, Filter filter) throws SQLException {
+    /**
+     * The planner's estimate of the rows to export, for progress and ETA: counting them exactly
+     * would read the whole table once more before the export starts. The final count is exact.
+     */
+    private long estimate(Connection connection, Dataset dataset, Filter filter) throws SQLException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
-        String sql = "select count(*) from " + dataset.from() + " where " + filter.render(params);
+        String sql = "explain (format json) select 1 from " + dataset.from() + " where " + filter.render(params);
         try (PreparedStatement s = connection.prepareStatement(sql)) {
             params.bind(s, 1);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return Math.max(0, mapper.readTree(rs.getString(1)).path(0).path("Plan").path("Plan Rows").asLong());
+            } catch (IOException e) {
+                throw new SQLException("unreadable plan", e);
             }
         }
     }
@@ -158,8 +165,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     private long copyChunk(Connection connection, Dataset dataset, Filter filter, String copy, List<String> lo,
             List<String> hi, ObjectNode state, long artifactId, boolean gzip) throws SQLException, IOException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.SESSION);
-        String where = dataset.key().isEmpty() ? "true"
-                : dev.longhaul.core.chunk.Keyset.range(dataset, lo, hi, params) + " and " + filter.render(params);
+        String where = Keyset.range(dataset, lo, hi, params) + " and " + filter.render(params);
         params.applySettings(connection);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy.replace("%WHERE%", where), out);

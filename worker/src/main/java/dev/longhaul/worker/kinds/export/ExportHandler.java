@@ -19,6 +19,7 @@ import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
 import dev.longhaul.worker.run.JobHandler;
 import dev.longhaul.worker.run.Outcome;
+import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
@@ -35,10 +37,11 @@ import org.postgresql.PGConnection;
 
 /**
  * {@code export}: one {@code COPY (SELECT … WHERE key > lo AND key <= hi AND filter) TO STDOUT}
- * per chunk, on only the requested columns, with the dataset's joins done in SQL. Each chunk's
- * output is one artifact part, committed with the checkpoint that names the next part, so a
- * resumed export continues the file exactly where the last commit left it. With gzip, each part
- * is a gzip member; concatenated members are one valid gzip file.
+ * per chunk, on only the requested columns, with the dataset's joins done in SQL. The COPY streams
+ * into artifact parts ({@link PartWriter}); the chunk's checkpoint, committed after its parts,
+ * names the next part, and a resumed export first drops any part past it, so the file continues
+ * exactly where the last checkpoint left it. With gzip, each part is a gzip member; concatenated
+ * members are one valid gzip file.
  */
 @Singleton
 public class ExportHandler implements JobHandler<ExportKind.Params> {
@@ -50,6 +53,8 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     ArtifactStore artifacts;
     @Inject
     Chunks chunks;
+    @Inject
+    AgroalDataSource dataSource;
     @Inject
     ObjectMapper mapper;
 
@@ -72,11 +77,20 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             if (checkpoint == null) return new Outcome.Continue(null);
         }
         long artifactId = checkpoint.state().get("artifact").asLong();
+        if (context.checkpoint() != null) {
+            // a resumed job: drop the parts of a chunk that was written but never checkpointed
+            try (Connection connection = chunks.transaction()) {
+                PartWriter.discardAfter(connection, artifactId, checkpoint.state().get("part").asInt());
+                connection.commit();
+            }
+        }
         String copy = copySql(dataset, filter, columns, params.formatOrDefault());
 
-        ChunkLoop.Result result = chunks.loop(context).run(dataset, checkpoint, "rows",
-                (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state, artifactId,
-                        params.gzipped()),
+        // parts stream out of each COPY, so a chunk's size no longer costs memory: big chunks spare
+        // the per-chunk work (the bound, the join's hash, the sort) without growing the heap
+        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), 5_000_000).run(dataset, checkpoint, "rows",
+                (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state,
+                        artifactId, context),
                 context.sliceDeadline(), context::cancelRequested);
 
         return switch (result.end()) {
@@ -162,19 +176,22 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
                 : "copy (select row_to_json(r) from (" + select + ") r) to stdout with (format csv, quote e'\\x01', delimiter e'\\x02')";
     }
 
+    /** One chunk: its COPY streams straight into artifact parts, written while the COPY runs. */
     private long copyChunk(Connection connection, Dataset dataset, Filter filter, String copy, List<String> lo,
-            List<String> hi, ObjectNode state, long artifactId, boolean gzip) throws SQLException, IOException {
+            List<String> hi, ObjectNode state, long artifactId, JobContext<ExportKind.Params> context) throws Exception {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.SESSION);
         String where = Keyset.range(dataset, lo, hi, params) + " and " + filter.render(params);
         params.applySettings(connection);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy.replace("%WHERE%", where), out);
-        if (rows > 0) {
-            int part = state.get("part").asInt();
-            artifacts.append(connection, artifactId, part, encode(out.toByteArray(), gzip));
-            state.put("part", part + 1);
+        PartWriter parts = new PartWriter(dataSource, context.jobId(), context.leaseToken(), artifactId,
+                state.get("part").asInt(), context.params().gzipped());
+        try {
+            long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy.replace("%WHERE%", where), parts);
+            state.put("part", parts.finish());
+            return rows;
+        } catch (Exception e) {
+            parts.abandon();
+            throw e;
         }
-        return rows;
     }
 
     private static byte[] encode(byte[] data, boolean gzip) throws IOException {

@@ -81,9 +81,11 @@ public class JobResource {
     /** Newest first; pass {@code next} from one page as {@code after} to get the following one. */
     @GET
     public JobView.Page list(@QueryParam("state") String state, @QueryParam("kind") String kind,
-            @QueryParam("limit") String limit, @QueryParam("after") String after) {
+            @QueryParam("scheduleId") String scheduleId, @QueryParam("limit") String limit,
+            @QueryParam("after") String after) {
         int size = parseLimit(limit);
-        var jobs = service.list(parseState(state), blankToNull(kind), parseAfter(after), size);
+        var jobs = service.list(parseState(state), blankToNull(kind), parseUuid(scheduleId, "scheduleId"),
+                parseAfter(after), size);
         String next = jobs.size() == size ? jobs.getLast().id().toString() : null;
         return new JobView.Page(service.views(jobs), next);
     }
@@ -124,6 +126,15 @@ public class JobResource {
             return UUID.fromString(after.trim());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("after", "must be the 'next' cursor of a previous page");
+        }
+    }
+
+    private static UUID parseUuid(String value, String field) {
+        if (value == null || value.isBlank()) return null;
+        try {
+            return UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field, "must be a UUID");
         }
     }
 

@@ -126,7 +126,7 @@ public class JobService {
     }
 
     /** Checks one request; errors are named under {@code prefix} (e.g. {@code jobs[3]}). */
-    JobSpec validate(SubmitRequest request, String idempotencyKey, String prefix) {
+    public JobSpec validate(SubmitRequest request, String idempotencyKey, String prefix) {
         if (request == null) {
             throw new InvalidRequestException(prefix.isEmpty() ? "body" : prefix, "must be a job object");
         }
@@ -216,8 +216,8 @@ public class JobService {
                 .orElseThrow(() -> new ArtifactNotFoundException(id, name));
     }
 
-    public List<Job> list(JobState state, String kind, UUID after, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> store.list(state, kind, after, limit));
+    public List<Job> list(JobState state, String kind, UUID scheduleId, UUID after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> store.list(state, kind, scheduleId, after, limit));
     }
 
     private static UUID parseId(String id) {

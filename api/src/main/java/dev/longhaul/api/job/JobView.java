@@ -11,7 +11,8 @@ import java.util.UUID;
 /** A job as the API shows it. Timestamps are ISO-8601 in UTC. */
 public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
         int attempt, int maxAttempts, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
-        boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts) {
+        boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts,
+        UUID scheduleId, Instant scheduledFor) {
 
     /**
      * @param ratePerSecond units per second over the recent chunks, or null before the first
@@ -39,7 +40,8 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
                 job.attempt(), job.maxAttempts(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
                 job.cancelRequested(), progress, job.result(), job.error(),
                 files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
-                        "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList());
+                        "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList(),
+                job.scheduleId(), job.scheduledFor());
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */

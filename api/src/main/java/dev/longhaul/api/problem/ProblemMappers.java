@@ -4,6 +4,7 @@ import dev.longhaul.api.job.ArtifactNotFoundException;
 import dev.longhaul.api.job.BodyTooLargeException;
 import dev.longhaul.api.job.IdempotencyConflictException;
 import dev.longhaul.api.job.JobNotFoundException;
+import dev.longhaul.api.schedule.ScheduleNotFoundException;
 import dev.longhaul.core.job.IllegalTransitionException;
 import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
@@ -32,6 +33,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e) {
         return Problem.response(404, "job-not-found", "Job not found", e.getMessage(),
+                List.of(new FieldError("id", e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response noSchedule(ScheduleNotFoundException e) {
+        return Problem.response(404, "schedule-not-found", "Schedule not found", e.getMessage(),
                 List.of(new FieldError("id", e.getMessage())));
     }
 

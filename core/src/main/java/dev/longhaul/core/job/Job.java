@@ -72,6 +72,10 @@ public class Job {
     private String requestHash;
     @Column(name = "to_publish")
     private boolean toPublish;
+    @Column(name = "schedule_id")
+    private UUID scheduleId;
+    @Column(name = "scheduled_for")
+    private Instant scheduledFor;
     @Version
     private long version;
 
@@ -103,6 +107,16 @@ public class Job {
         return job;
     }
 
+    /** A job made by a schedule for one slot: {@code (scheduleId, scheduledFor)} is unique. */
+    public static Job forSlot(JobSpec spec, UUID scheduleId, Instant scheduledFor, Clock clock) {
+        Job job = submit(spec, clock);
+        job.scheduleId = scheduleId;
+        job.scheduledFor = scheduledFor;
+        return job;
+    }
+
+    public UUID scheduleId() { return scheduleId; }
+    public Instant scheduledFor() { return scheduledFor; }
     public UUID id() { return id; }
     public String kind() { return kind; }
     public String queue() { return queue; }

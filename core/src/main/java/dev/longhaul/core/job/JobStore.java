@@ -43,15 +43,17 @@ public class JobStore {
      * A page of jobs, newest first. Keyset pagination on the UUIDv7 id: {@code after} is the
      * last id of the previous page. Uses {@code job_state_id_idx} / {@code job_kind_id_idx}.
      */
-    public List<Job> list(JobState state, String kind, UUID after, int limit) {
+    public List<Job> list(JobState state, String kind, UUID scheduleId, UUID after, int limit) {
         StringBuilder hql = new StringBuilder("from Job where 1 = 1");
         if (state != null) hql.append(" and state = :state");
         if (kind != null) hql.append(" and kind = :kind");
+        if (scheduleId != null) hql.append(" and scheduleId = :scheduleId");
         if (after != null) hql.append(" and id < :after");
         hql.append(" order by id desc");
         var query = em.createQuery(hql.toString(), Job.class).setMaxResults(limit);
         if (state != null) query.setParameter("state", state);
         if (kind != null) query.setParameter("kind", kind);
+        if (scheduleId != null) query.setParameter("scheduleId", scheduleId);
         if (after != null) query.setParameter("after", after);
         return query.getResultList();
     }

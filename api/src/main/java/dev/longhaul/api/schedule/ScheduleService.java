@@ -1,0 +1,191 @@
+package dev.longhaul.api.schedule;
+
+import dev.longhaul.api.job.SubmitRequest;
+import dev.longhaul.api.job.JobService;
+import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobIds;
+import dev.longhaul.core.job.JobSpec;
+import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.kind.FieldError;
+import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.core.schedule.Crons;
+import dev.longhaul.core.schedule.Schedule;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Creating, changing, deleting and triggering schedules. The scheduler app picks changes up. */
+@ApplicationScoped
+public class ScheduleService {
+    @Inject
+    EntityManager em;
+    @Inject
+    JobService jobs;
+    @Inject
+    JobStore store;
+    @Inject
+    JobPublisher publisher;
+    @Inject
+    Clock clock;
+
+    public Schedule create(ScheduleRequest request) {
+        Valid v = validate(request);
+        Schedule schedule = new Schedule(JobIds.next(clock), clock.instant());
+        apply(schedule, request, v);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.persist(schedule));
+        } catch (PersistenceException e) {
+            throw nameTaken(request.name(), e);
+        }
+        return schedule;
+    }
+
+    public Schedule replace(String id, ScheduleRequest request) {
+        Valid v = validate(request);
+        UUID uuid = parse(id);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Schedule schedule = em.find(Schedule.class, uuid);
+                if (schedule == null) throw new ScheduleNotFoundException(id);
+                apply(schedule, request, v);
+                em.flush();
+                return schedule;
+            });
+        } catch (PersistenceException e) {
+            throw nameTaken(request.name(), e);
+        }
+    }
+
+    public void delete(String id) {
+        UUID uuid = parse(id);
+        int rows = QuarkusTransaction.requiringNew().call(() ->
+                em.createQuery("delete from Schedule where id = :id").setParameter("id", uuid).executeUpdate());
+        if (rows == 0) throw new ScheduleNotFoundException(id);
+    }
+
+    public Schedule get(String id) {
+        UUID uuid = parse(id);
+        Schedule schedule = QuarkusTransaction.requiringNew().call(() -> em.find(Schedule.class, uuid));
+        if (schedule == null) throw new ScheduleNotFoundException(id);
+        return schedule;
+    }
+
+    public List<Schedule> list() {
+        return QuarkusTransaction.requiringNew().call(() ->
+                em.createQuery("from Schedule order by name", Schedule.class).setMaxResults(1000).getResultList());
+    }
+
+    public ScheduleView view(Schedule s) {
+        var cron = Crons.parse(s.cron(), s.timezone());
+        List<Instant> next = s.enabled() ? Crons.next(cron, clock.instant(), 5) : List.of();
+        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                select scheduled_for, outcome, job_id, at from longhaul.schedule_run
+                where schedule_id = ?1 order by scheduled_for desc limit 1""").setParameter(1, s.id()).getResultList());
+        ScheduleView.LastRun last = null;
+        if (!rows.isEmpty()) {
+            Object[] r = (Object[]) rows.getFirst();
+            last = new ScheduleView.LastRun(instant(r[0]), (String) r[1], (UUID) r[2], instant(r[3]));
+        }
+        return ScheduleView.of(s, next, last);
+    }
+
+    /** Fires the schedule now, as a slot of its own; the job is returned once committed. */
+    public Job trigger(String id) {
+        Schedule schedule = get(id);
+        Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        JobSpec spec = jobs.validate(template(schedule), null, "job");
+        Job job = Job.forSlot(spec, schedule.id(), slot, clock);
+        QuarkusTransaction.requiringNew().run(() -> {
+            store.insert(job);
+            em.flush();
+            em.createNativeQuery("""
+                    insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, job_id, at)
+                    values (?1, ?2, 'created', ?3, ?4)""")
+                    .setParameter(1, schedule.id()).setParameter(2, slot).setParameter(3, job.id())
+                    .setParameter(4, clock.instant()).executeUpdate();
+        });
+        publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
+        return job;
+    }
+
+    private static SubmitRequest template(Schedule s) {
+        return new SubmitRequest(s.jobKind(), s.jobParams(), s.jobQueue(), null, null, null);
+    }
+
+    private record Valid(Schedule.Misfire misfire, Schedule.Overlap overlap, JobSpec spec) {
+    }
+
+    private Valid validate(ScheduleRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
+            errors.add(new FieldError("name", "is required, 1 to 200 characters"));
+        }
+        try {
+            Crons.parse(request.cron(), request.timezone());
+        } catch (InvalidRequestException e) {
+            errors.addAll(e.errors());
+        }
+        JobSpec spec = null;
+        if (request.job() == null) {
+            errors.add(new FieldError("job", "is required: {kind, params}"));
+        } else if (request.job().runAt() != null) {
+            errors.add(new FieldError("job.runAt", "is not allowed: the cron decides when the job runs"));
+        } else {
+            try {
+                spec = jobs.validate(request.job(), null, "job");
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        Schedule.Misfire misfire = Schedule.Misfire.fireOnce;
+        if (request.misfire() != null) {
+            try {
+                misfire = Schedule.Misfire.valueOf(request.misfire());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("misfire", "'" + request.misfire() + "' is not one of fireOnce, skip"));
+            }
+        }
+        Schedule.Overlap overlap = Schedule.Overlap.skip;
+        if (request.overlap() != null) {
+            try {
+                overlap = Schedule.Overlap.valueOf(request.overlap());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("overlap", "'" + request.overlap() + "' is not one of skip, allow"));
+            }
+        }
+        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        return new Valid(misfire, overlap, spec);
+    }
+
+    private void apply(Schedule schedule, ScheduleRequest request, Valid v) {
+        schedule.define(request.name().trim(), request.cron().trim(), request.timezone().trim(), v.spec().kind(),
+                v.spec().params(), request.job().queue(), v.misfire(), v.overlap(),
+                request.enabled() == null || request.enabled(), clock.instant());
+    }
+
+    private static RuntimeException nameTaken(String name, PersistenceException e) {
+        return new InvalidRequestException("name", "a schedule named '" + name + "' already exists");
+    }
+
+    private static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ScheduleNotFoundException(id);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
+    }
+}

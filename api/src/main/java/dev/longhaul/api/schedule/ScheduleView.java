@@ -1,0 +1,26 @@
+package dev.longhaul.api.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.core.schedule.Schedule;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A schedule as the API shows it, with its next fire times and its last run. */
+public record ScheduleView(UUID id, String name, String cron, String timezone, JobTemplate job, String misfire,
+        String overlap, boolean enabled, List<Instant> nextFireTimes, LastRun lastRun, Instant createdAt,
+        Instant updatedAt) {
+
+    public record JobTemplate(String kind, JsonNode params, String queue) {
+    }
+
+    /** @param outcome created, skipped-overlap or skipped-misfire */
+    public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at) {
+    }
+
+    static ScheduleView of(Schedule s, List<Instant> next, LastRun last) {
+        return new ScheduleView(s.id(), s.name(), s.cron(), s.timezone(),
+                new JobTemplate(s.jobKind(), s.jobParams(), s.jobQueue()), s.misfire().name(), s.overlap().name(),
+                s.enabled(), next, last, s.createdAt(), s.updatedAt());
+    }
+}

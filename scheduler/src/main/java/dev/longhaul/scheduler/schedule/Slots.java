@@ -1,0 +1,125 @@
+package dev.longhaul.scheduler.schedule;
+
+import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobSpec;
+import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kinds;
+import dev.longhaul.core.schedule.Crons;
+import dev.longhaul.core.schedule.Schedule;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.quartz.CronExpression;
+
+/**
+ * What a fire of a schedule does, in one transaction under a lock on the schedule's row: record
+ * the slots missed since the last run as skipped, claim this slot in {@code schedule_run} (a
+ * second fire for the same slot, from any instance, finds it taken and does nothing), apply the
+ * overlap policy, and create the slot's job. The job is published after the commit.
+ */
+@ApplicationScoped
+@Unremovable // looked up by FireSchedule, which Quartz instantiates
+public class Slots {
+    private static final Logger LOG = Logger.getLogger(Slots.class);
+    private static final int MAX_RECORDED_MISSES = 10_000;
+
+    @Inject
+    EntityManager em;
+    @Inject
+    JobStore store;
+    @Inject
+    Kinds kinds;
+    @Inject
+    JobPublisher publisher;
+    @Inject
+    Clock clock;
+
+    /** The outcome of one fire, for logs and tests. */
+    public enum Outcome { CREATED, DUPLICATE, SKIPPED_OVERLAP, GONE }
+
+    private record Decision(Outcome outcome, JobRef job) {
+        static Decision of(Outcome outcome) {
+            return new Decision(outcome, null);
+        }
+    }
+
+    public Outcome fire(UUID scheduleId, Instant fireTime) {
+        Decision decision = QuarkusTransaction.requiringNew().call(() -> decide(scheduleId, fireTime));
+        if (decision.job() != null) {
+            publisher.publish(List.of(decision.job()));
+        }
+        return decision.outcome();
+    }
+
+    private Decision decide(UUID scheduleId, Instant fireTime) {
+        Schedule schedule = em.find(Schedule.class, scheduleId, LockModeType.PESSIMISTIC_WRITE);
+        if (schedule == null || !schedule.enabled()) return Decision.of(Outcome.GONE);
+        CronExpression cron = Crons.parse(schedule.cron(), schedule.timezone());
+        Instant last = lastSlot(scheduleId);
+        // a catch-up fire happens "now": name it by the latest cron slot at or before now (cron
+        // slots are whole seconds; isSatisfiedBy ignores the milliseconds)
+        Instant slot = cron.isSatisfiedBy(Date.from(fireTime)) ? fireTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                : Optional.ofNullable(Crons.latestAtOrBefore(cron, last != null ? last : fireTime.minusSeconds(86_400), fireTime))
+                        .orElse(fireTime);
+        if (last != null && !slot.isAfter(last)) {
+            return Decision.of(Outcome.DUPLICATE);
+        }
+        if (last != null) {
+            for (Instant missed : Crons.between(cron, last, slot, MAX_RECORDED_MISSES)) {
+                record(scheduleId, missed, "skipped-misfire", null);
+            }
+        }
+        if (!record(scheduleId, slot, "created", null)) return Decision.of(Outcome.DUPLICATE);
+        if (schedule.overlap() == Schedule.Overlap.skip && hasActiveJob(scheduleId)) {
+            em.createNativeQuery("update longhaul.schedule_run set outcome = 'skipped-overlap' where schedule_id = ?1 and scheduled_for = ?2")
+                    .setParameter(1, scheduleId).setParameter(2, slot).executeUpdate();
+            LOG.infof("schedule %s: slot %s skipped, the previous job is still active", schedule.name(), slot);
+            return Decision.of(Outcome.SKIPPED_OVERLAP);
+        }
+        KindSpec<?> kind = kinds.find(schedule.jobKind()).orElseThrow(() ->
+                new IllegalStateException("schedule " + schedule.name() + ": unknown kind " + schedule.jobKind()));
+        kinds.parse(kind, schedule.jobParams());
+        String queue = schedule.jobQueue() != null ? schedule.jobQueue() : kind.defaultQueue();
+        JobSpec spec = new JobSpec(schedule.jobKind(), schedule.jobParams(), queue, 0, null, kind.defaultMaxAttempts(), null, null);
+        Job job = Job.forSlot(spec, scheduleId, slot, clock);
+        store.insert(job);
+        em.flush();
+        em.createNativeQuery("update longhaul.schedule_run set job_id = ?1 where schedule_id = ?2 and scheduled_for = ?3")
+                .setParameter(1, job.id()).setParameter(2, scheduleId).setParameter(3, slot).executeUpdate();
+        LOG.debugf("schedule %s: job %s for slot %s", schedule.name(), job.id(), slot);
+        return new Decision(Outcome.CREATED, new JobRef(job.id(), job.queue()));
+    }
+
+    private Instant lastSlot(UUID scheduleId) {
+        Object value = em.createNativeQuery("select max(scheduled_for) from longhaul.schedule_run where schedule_id = ?1")
+                .setParameter(1, scheduleId).getSingleResult();
+        return value == null ? null : value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
+    }
+
+    private boolean record(UUID scheduleId, Instant slot, String outcome, UUID jobId) {
+        return em.createNativeQuery("""
+                insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, job_id, at)
+                values (?1, ?2, ?3, ?4, ?5) on conflict do nothing""")
+                .setParameter(1, scheduleId).setParameter(2, slot).setParameter(3, outcome)
+                .setParameter(4, jobId).setParameter(5, clock.instant()).executeUpdate() == 1;
+    }
+
+    private boolean hasActiveJob(UUID scheduleId) {
+        return !em.createNativeQuery("""
+                select 1 from longhaul.job where schedule_id = ?1 and state in ('SCHEDULED', 'QUEUED', 'RUNNING') limit 1""")
+                .setParameter(1, scheduleId).getResultList().isEmpty();
+    }
+}

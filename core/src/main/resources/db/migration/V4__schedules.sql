@@ -33,3 +33,10 @@ ALTER TABLE job ADD COLUMN scheduled_for timestamptz;
 ALTER TABLE job ADD CONSTRAINT job_schedule_slot CHECK ((schedule_id IS NULL) = (scheduled_for IS NULL));
 CREATE UNIQUE INDEX job_schedule_slot_unique ON job (schedule_id, scheduled_for) WHERE schedule_id IS NOT NULL;
 CREATE INDEX job_schedule_id_idx ON job (schedule_id, id) WHERE schedule_id IS NOT NULL;
+
+-- One-time facts about this installation, e.g. that the default schedules were seeded.
+CREATE TABLE setting (
+    key   text PRIMARY KEY,
+    value text        NOT NULL,
+    at    timestamptz NOT NULL
+);

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
@@ -85,5 +86,17 @@ class SchedulerAppTest {
                 "select detail from longhaul.job_event where job_id = ?1 and type = 'rescued'")
                 .setParameter(1, id).getSingleResult());
         assertThat(String.valueOf(detail)).contains("dead-worker");
+    }
+
+    @Test
+    void theDefaultSchedulesAreSeededOnFirstStart() {
+        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select name, cron, timezone, job_kind, job_params::text from longhaul.schedule order by name").getResultList());
+        assertThat(rows).extracting(r -> ((Object[]) r)[0]).contains("daily-purge", "nightly-sales-report");
+        Object[] nightly = rows.stream().map(r -> (Object[]) r).filter(r -> r[0].equals("nightly-sales-report")).findFirst().orElseThrow();
+        assertThat(nightly[1]).isEqualTo("0 0 2 * * ?");
+        assertThat(nightly[2]).isEqualTo("UTC");
+        assertThat(nightly[3]).isEqualTo("report");
+        assertThat((String) nightly[4]).contains("\"period\": \"previous-day\"").contains("sales-daily");
     }
 }

@@ -103,7 +103,8 @@ public class JobRunner {
         P params = kinds.parse(handler.spec(), job.params());
         Instant now = clock.instant();
         var context = new JobContext<>(job.id(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
-                now.plus(config.slice()), clock, () -> leases.cancelRequested(job.id()));
+                job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(), now.plus(config.slice()), clock,
+                () -> leases.cancelRequested(job.id()));
         return handler.run(context);
     }
 

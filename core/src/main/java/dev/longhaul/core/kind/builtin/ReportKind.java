@@ -23,11 +23,33 @@ public class ReportKind implements KindSpec<ReportKind.Params> {
     public static final String NAME = "report";
     public static final List<String> REPORTS = List.of("sales-daily", "top-customers");
 
-    /** @param limit rows of {@code top-customers} (default 20) */
-    public record Params(@NotNull String report, @NotNull LocalDate from, @NotNull LocalDate to,
+    public static final List<String> PERIODS = List.of("previous-day", "previous-week", "previous-month");
+
+    /**
+     * @param from   first day, or null with {@code period}
+     * @param to     the day after the last, or null with {@code period}
+     * @param period instead of from/to, relative to the job's slot (scheduled jobs) or creation,
+     *               in UTC: previous-day, previous-week (Monday to Sunday) or previous-month
+     * @param limit  rows of {@code top-customers} (default 20)
+     */
+    public record Params(@NotNull String report, LocalDate from, LocalDate to, String period,
             @Min(1) @Max(10_000) Integer limit) {
         public int limitOrDefault() {
             return limit == null ? 20 : limit;
+        }
+
+        /** [from, to) as days, resolving {@code period} against {@code asOf}. */
+        public LocalDate[] days(java.time.Instant asOf) {
+            if (period == null) return new LocalDate[] {from, to};
+            LocalDate today = asOf.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+            return switch (period) {
+                case "previous-day" -> new LocalDate[] {today.minusDays(1), today};
+                case "previous-week" -> {
+                    LocalDate monday = today.with(java.time.DayOfWeek.MONDAY);
+                    yield new LocalDate[] {monday.minusWeeks(1), monday};
+                }
+                default -> new LocalDate[] {today.withDayOfMonth(1).minusMonths(1), today.withDayOfMonth(1)};
+            };
         }
     }
 
@@ -51,6 +73,17 @@ public class ReportKind implements KindSpec<ReportKind.Params> {
         if (!REPORTS.contains(params.report())) {
             throw new InvalidRequestException("report", "'" + params.report() + "' is not a report; reports: " + REPORTS);
         }
+        if (params.period() != null) {
+            if (!PERIODS.contains(params.period())) {
+                throw new InvalidRequestException("period", "'" + params.period() + "' is not a period; periods: " + PERIODS);
+            }
+            if (params.from() != null || params.to() != null) {
+                throw new InvalidRequestException("period", "give either period or from and to, not both");
+            }
+            return;
+        }
+        if (params.from() == null) throw new InvalidRequestException("from", "is required (or give a period)");
+        if (params.to() == null) throw new InvalidRequestException("to", "is required (or give a period)");
         if (!params.from().isBefore(params.to())) {
             throw new InvalidRequestException("to", "must be after from (the period is [from, to))");
         }

@@ -25,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -57,7 +58,9 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
 
     @Override
     public Outcome run(JobContext<ReportKind.Params> context) throws Exception {
-        ReportKind.Params params = context.params();
+        ReportKind.Params given = context.params();
+        LocalDate[] days = given.days(context.asOf());
+        ReportKind.Params params = new ReportKind.Params(given.report(), days[0], days[1], null, given.limit());
         Dataset orders = datasets.require("orders", "dataset");
         Fence fence = chunks.fence(context);
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);

@@ -91,7 +91,11 @@ public class DuePublisher {
     List<JobRef> rescueExpired() {
         Instant now = clock.instant();
         List<?> rows = em.createNativeQuery("""
-                update longhaul.job j set state = ?1, enqueued_at = ?2, to_publish = true,
+                update longhaul.job j set
+                    -- a cancel request the dead owner never honoured ends the job here
+                    state = case when j.cancel_requested then 'CANCELLED' else ?1 end,
+                    finished_at = case when j.cancel_requested then cast(?2 as timestamptz) end,
+                    enqueued_at = ?2, to_publish = not j.cancel_requested,
                     lease_token = null, lease_owner = null, lease_expires_at = null, version = version + 1
                 from (select id, lease_owner from longhaul.job
                       where state = ?3 and lease_expires_at < ?2

@@ -141,9 +141,25 @@ public class JobStore {
     /**
      * {@link Transition#REQUEUE}: the owner ends a slice and hands the job back with its
      * checkpoint. The job is marked to publish; the caller publishes the continuation after commit.
+     * A cancel request that arrived during the slice wins: the job ends {@code CANCELLED} instead
+     * ({@link Transition#CANCEL}), since no claim would ever take a flagged job again.
+     *
+     * @return true if the job was re-queued, false if it was cancelled or the lease was lost
      */
     public boolean requeue(UUID id, UUID token, JsonNode checkpoint) {
         Instant now = clock.instant();
+        int cancelled = em.createQuery("""
+                update Job set state = :cancelled, checkpoint = :checkpoint, finishedAt = :now, toPublish = false,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from and cancelRequested = true""")
+                .setParameter("cancelled", Transition.CANCEL.to())
+                .setParameter("checkpoint", checkpoint)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.CANCEL.from())
+                .executeUpdate();
+        if (cancelled == 1) return false;
         int rows = em.createQuery("""
                 update Job set state = :to, checkpoint = :checkpoint, enqueuedAt = :now, toPublish = true,
                     leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.kind.Kinds;
@@ -117,14 +118,32 @@ public class JobRunner {
             case Outcome.Continue next -> {
                 Result result = leases.cancelRequested(job.id())
                         ? record(job, "cancelled", null, () -> store.cancelOwned(job.id(), token), Result.CANCELLED)
-                        : record(job, "requeued", null, () -> store.requeue(job.id(), token, next.checkpoint()),
-                                Result.CONTINUED);
+                        : requeue(job, token, next);
                 if (result == Result.CONTINUED) {
                     publisher.publish(List.of(new JobRef(job.id(), job.queue())));
                 }
                 yield result;
             }
         };
+    }
+
+    /** Ends a slice: re-queued, or cancelled if a cancel request came in meanwhile. */
+    private Result requeue(Job job, UUID token, Outcome.Continue next) {
+        Boolean requeued = QuarkusTransaction.requiringNew().call(() -> {
+            if (store.requeue(job.id(), token, next.checkpoint())) {
+                store.event(job.id(), "requeued", job.attempt(), leases.workerId(), null);
+                return true;
+            }
+            boolean cancelled = store.find(job.id()).map(j -> j.state() == JobState.CANCELLED && j.leaseToken() == null)
+                    .orElse(false);
+            if (cancelled) store.event(job.id(), "cancelled", job.attempt(), leases.workerId(), null);
+            return cancelled ? Boolean.FALSE : null;
+        });
+        if (requeued == null) {
+            LOG.warnf("job %s: lease lost before 'requeued' could be recorded; another worker owns it now", job.id());
+            return Result.LOST_LEASE;
+        }
+        return requeued ? Result.CONTINUED : Result.CANCELLED;
     }
 
     private Result failed(Job job, UUID token, Throwable cause) {

@@ -90,6 +90,24 @@ class DeliveryTest {
         assertThat(events(job)).endsWith("cancelled");
     }
 
+    @Test
+    void aCancelRequestThatArrivesDuringASliceEndsTheJobInsteadOfRequeueingIt() {
+        JobRef job = insert("noop", "{}");
+        java.util.UUID token = java.util.UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(store.claim(job.id(), token, "test-worker", Duration.ofMinutes(1))).isTrue();
+            // the request lands while the owner is between its last chunk and the end of the slice
+            assertThat(store.cancel(job.id())).contains(JobState.RUNNING);
+        });
+        boolean requeued = QuarkusTransaction.requiringNew().call(() ->
+                store.requeue(job.id(), token, mapper.createObjectNode().put("at", 1)));
+        assertThat(requeued).isFalse();
+        Job after = find(job);
+        assertThat(after.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(after.finishedAt()).isNotNull();
+        assertThat(after.toPublish()).isFalse();
+    }
+
     private JobRef insert(String kind, String params) {
         try {
             var spec = new JobSpec(kind, mapper.readTree(params), "default", 0, null, 3, null, null);

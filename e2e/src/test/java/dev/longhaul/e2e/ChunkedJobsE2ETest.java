@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,10 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class ChunkedJobsE2ETest {
     private static final long ORDERS = 2_000_000;
-    private static final Map<String, String> WORKER_ENV = Map.of(
-            "LONGHAUL_WORKER_LEASE", "3s",
-            "LONGHAUL_WORKER_HEARTBEAT", "1s",
-            "LONGHAUL_WORKER_SLICE", "5s");
+    private static Map<String, String> WORKER_ENV;
+    /** A real SMTP server on loopback that the worker's mailer sends reports to. */
+    private static GreenMail smtp;
 
     private static App api;
     private static App worker;
@@ -34,6 +35,19 @@ class ChunkedJobsE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
+        int smtpPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            smtpPort = socket.getLocalPort();
+        }
+        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        WORKER_ENV = Map.of(
+                "LONGHAUL_WORKER_LEASE", "3s",
+                "LONGHAUL_WORKER_HEARTBEAT", "1s",
+                "LONGHAUL_WORKER_SLICE", "5s",
+                "QUARKUS_MAILER_MOCK", "false",
+                "QUARKUS_MAILER_HOST", "127.0.0.1",
+                "QUARKUS_MAILER_PORT", String.valueOf(smtpPort));
         api = App.start("api", Map.of("LONGHAUL_DISPATCH_REPUBLISH_EVERY", "1s"));
         worker = App.start("worker", WORKER_ENV, "128m");
         jobs = new Jobs(api);
@@ -45,6 +59,7 @@ class ChunkedJobsE2ETest {
     static void stop() throws Exception {
         if (worker != null) worker.close();
         if (api != null) api.close();
+        if (smtp != null) smtp.stop();
     }
 
     @Test
@@ -143,7 +158,8 @@ class ChunkedJobsE2ETest {
 
     @Test
     void theSalesDailyReportEqualsOneGroupByAndRendersASelfContainedPage() throws Exception {
-        String id = jobs.submit("{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2025-01-01\",\"to\":\"2026-01-01\"}}");
+        String id = jobs.submit("{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2025-01-01\","
+                + "\"to\":\"2026-01-01\",\"emailTo\":\"finance@example.com\"}}");
         JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
         String base = "/api/jobs/" + id + "/artifacts/sales-daily-2025-01-01-2026-01-01";
         byte[] csv = jobs.download(base + ".csv");
@@ -161,6 +177,15 @@ class ChunkedJobsE2ETest {
         assertThat(html).contains("<svg", "<rect", "Sales by day and country", "2025-01-01");
         // readable offline: nothing to fetch, nothing to run
         assertThat(html).doesNotContain("<script", "src=", "href=", "@import", "url(");
+
+        // and it was mailed: the page as the body, the CSV attached
+        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.getReceivedMessages().length >= 1);
+        var mail = smtp.getReceivedMessages()[0];
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("finance@example.com");
+        assertThat(mail.getSubject()).contains("Sales by day and country");
+        String raw = new String(mail.getRawInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                + com.icegreen.greenmail.util.GreenMailUtil.getWholeMessage(mail);
+        assertThat(raw).contains("sales-daily-2025-01-01-2026-01-01.csv");
     }
 
     private static String fullExport() {

@@ -12,25 +12,25 @@ class ReportPeriodTest {
 
     @Test
     void previousDayIsTheDayBeforeTheSlotInUtc() {
-        var params = new ReportKind.Params("sales-daily", null, null, "previous-day", null);
+        var params = new ReportKind.Params("sales-daily", null, null, "previous-day", null, null);
         assertThat(params.days(NIGHTLY_SLOT)).containsExactly(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-02"));
     }
 
     @Test
     void previousWeekRunsMondayToSunday() {
-        var params = new ReportKind.Params("sales-daily", null, null, "previous-week", null);
+        var params = new ReportKind.Params("sales-daily", null, null, "previous-week", null, null);
         assertThat(params.days(NIGHTLY_SLOT)).containsExactly(LocalDate.parse("2026-02-23"), LocalDate.parse("2026-03-02"));
     }
 
     @Test
     void previousMonthCoversTheWholeMonth() {
-        var params = new ReportKind.Params("sales-daily", null, null, "previous-month", null);
+        var params = new ReportKind.Params("sales-daily", null, null, "previous-month", null, null);
         assertThat(params.days(NIGHTLY_SLOT)).containsExactly(LocalDate.parse("2026-02-01"), LocalDate.parse("2026-03-01"));
     }
 
     @Test
     void explicitDaysStandAsGiven() {
-        var params = new ReportKind.Params("sales-daily", LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-01"), null, null);
+        var params = new ReportKind.Params("sales-daily", LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-01"), null, null, null);
         assertThat(params.days(NIGHTLY_SLOT)).containsExactly(LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-01"));
     }
 }

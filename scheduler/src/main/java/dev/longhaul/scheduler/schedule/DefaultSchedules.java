@@ -24,8 +24,13 @@ public class DefaultSchedules {
     EntityManager em;
     @Inject
     Clock clock;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
     @ConfigProperty(name = "longhaul.scheduler.seed-defaults", defaultValue = "true")
     boolean enabled;
+    /** Where the nightly report is mailed, if anywhere (the worker's mailer must be configured). */
+    @ConfigProperty(name = "longhaul.reports.email-to")
+    java.util.Optional<String> reportEmail;
 
     void onStart(@Observes StartupEvent event) {
         if (!enabled) return;
@@ -34,7 +39,9 @@ public class DefaultSchedules {
                     insert into longhaul.setting (key, value, at) values ('default-schedules', 'seeded', ?1)
                     on conflict do nothing""").setParameter(1, clock.instant()).executeUpdate();
             if (first == 0) return;
-            add("nightly-sales-report", "0 0 2 * * ?", "report", "{\"report\":\"sales-daily\",\"period\":\"previous-day\"}");
+            var params = mapper.createObjectNode().put("report", "sales-daily").put("period", "previous-day");
+            reportEmail.ifPresent(to -> params.put("emailTo", to));
+            add("nightly-sales-report", "0 0 2 * * ?", "report", params.toString());
             add("daily-purge", "0 30 3 * * ?", "purge", "{}");
             LOG.info("added the default schedules nightly-sales-report and daily-purge");
         });

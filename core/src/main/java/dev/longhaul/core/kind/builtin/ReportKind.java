@@ -4,9 +4,11 @@ import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -31,9 +33,10 @@ public class ReportKind implements KindSpec<ReportKind.Params> {
      * @param period instead of from/to, relative to the job's slot (scheduled jobs) or creation,
      *               in UTC: previous-day, previous-week (Monday to Sunday) or previous-month
      * @param limit  rows of {@code top-customers} (default 20)
+     * @param emailTo an address to send the finished report to (the HTML page, with the CSV attached)
      */
     public record Params(@NotNull String report, LocalDate from, LocalDate to, String period,
-            @Min(1) @Max(10_000) Integer limit) {
+            @Min(1) @Max(10_000) Integer limit, @Email @Size(max = 320) String emailTo) {
         public int limitOrDefault() {
             return limit == null ? 20 : limit;
         }

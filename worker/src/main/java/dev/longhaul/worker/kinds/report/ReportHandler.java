@@ -17,6 +17,8 @@ import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
 import dev.longhaul.worker.run.JobHandler;
 import dev.longhaul.worker.run.Outcome;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +52,8 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
     ArtifactStore artifacts;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    Mailer mailer;
 
     @Override
     public KindSpec<ReportKind.Params> spec() {
@@ -60,7 +64,8 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
     public Outcome run(JobContext<ReportKind.Params> context) throws Exception {
         ReportKind.Params given = context.params();
         LocalDate[] days = given.days(context.asOf());
-        ReportKind.Params params = new ReportKind.Params(given.report(), days[0], days[1], null, given.limit());
+        ReportKind.Params params = new ReportKind.Params(given.report(), days[0], days[1], null, given.limit(),
+                given.emailTo());
         Dataset orders = datasets.require("orders", "dataset");
         Fence fence = chunks.fence(context);
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
@@ -137,6 +142,14 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
                 throw new IllegalStateException("lease lost while writing the report");
             }
             connection.commit();
+            if (params.emailTo() != null) {
+                // after the commit: the files exist whatever happens to the mail; a retry after a
+                // crash right here may send it twice, which a report can afford
+                mailer.send(Mail.withHtml(params.emailTo(), title, ReportFiles.html(title, header, rows, daily,
+                                OffsetDateTime.now(ZoneOffset.UTC)))
+                        .addAttachment(base + ".csv", ReportFiles.csv(header, rows).getBytes(StandardCharsets.UTF_8),
+                                "text/csv"));
+            }
             long orders = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 2])).sum();
             long revenue = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 1])).sum();
             return mapper.createObjectNode().put("rows", rows.size()).put("orders", orders).put("revenueCents", revenue)

@@ -7,7 +7,7 @@ import dev.longhaul.core.dataset.Datasets;
 import dev.longhaul.core.dataset.Filter;
 import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
-import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kind;
 import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -23,8 +23,12 @@ import java.util.List;
  * gzipped. Runs as one COPY per key-range chunk.
  */
 @Singleton
-public class ExportKind implements KindSpec<ExportKind.Params> {
+public class ExportKind extends Kind<ExportKind.Params> {
     public static final String NAME = "export";
+
+    public ExportKind() {
+        super(NAME, Params.class, Lanes.BULK, 5);
+    }
 
     public enum Format {
         @JsonProperty("csv") CSV,
@@ -60,21 +64,6 @@ public class ExportKind implements KindSpec<ExportKind.Params> {
 
     @Inject
     Datasets datasets;
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
-    }
-
-    @Override
-    public String defaultQueue() {
-        return Lanes.BULK;
-    }
 
     @Override
     public void check(Params params) {

@@ -1,6 +1,6 @@
 package dev.longhaul.core.kind.builtin;
 
-import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kind;
 import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
@@ -11,8 +11,12 @@ import jakarta.validation.constraints.Min;
  * jobs (with their history and artifacts) that finished more than {@code jobDays} ago, in batches.
  */
 @Singleton
-public class PurgeKind implements KindSpec<PurgeKind.Params> {
+public class PurgeKind extends Kind<PurgeKind.Params> {
     public static final String NAME = "purge";
+
+    public PurgeKind() {
+        super(NAME, Params.class, Lanes.BULK, 5);
+    }
 
     /** @param artifactDays default 7; @param jobDays default 30 */
     public record Params(@Min(0) @Max(36_500) Integer artifactDays, @Min(0) @Max(36_500) Integer jobDays) {
@@ -23,20 +27,5 @@ public class PurgeKind implements KindSpec<PurgeKind.Params> {
         public int jobDaysOrDefault() {
             return jobDays == null ? 30 : jobDays;
         }
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
-    }
-
-    @Override
-    public String defaultQueue() {
-        return Lanes.BULK;
     }
 }

@@ -1,7 +1,7 @@
 package dev.longhaul.core.kind.builtin;
 
 import dev.longhaul.core.kind.InvalidRequestException;
-import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kind;
 import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Email;
@@ -21,8 +21,12 @@ import java.util.List;
  * </ul>
  */
 @Singleton
-public class ReportKind implements KindSpec<ReportKind.Params> {
+public class ReportKind extends Kind<ReportKind.Params> {
     public static final String NAME = "report";
+
+    public ReportKind() {
+        super(NAME, Params.class, Lanes.BULK, 5);
+    }
     public static final List<String> REPORTS = List.of("sales-daily", "top-customers");
 
     public static final List<String> PERIODS = List.of("previous-day", "previous-week", "previous-month");
@@ -54,21 +58,6 @@ public class ReportKind implements KindSpec<ReportKind.Params> {
                 default -> new LocalDate[] {today.withDayOfMonth(1).minusMonths(1), today.withDayOfMonth(1)};
             };
         }
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
-    }
-
-    @Override
-    public String defaultQueue() {
-        return Lanes.BULK;
     }
 
     @Override

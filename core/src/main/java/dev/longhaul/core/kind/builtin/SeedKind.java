@@ -1,6 +1,6 @@
 package dev.longhaul.core.kind.builtin;
 
-import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kind;
 import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
@@ -16,8 +16,12 @@ import jakarta.validation.constraints.Min;
  * @param reset     empty the shop tables first (default false: add after the highest ids)
  */
 @Singleton
-public class SeedKind implements KindSpec<SeedKind.Params> {
+public class SeedKind extends Kind<SeedKind.Params> {
     public static final String NAME = "seed";
+
+    public SeedKind() {
+        super(NAME, Params.class, Lanes.BULK, 3);
+    }
 
     public record Params(@Min(1) @Max(50_000_000) Long customers, @Min(0) @Max(500_000_000) Long orders, Boolean reset) {
         public long customersOrDefault() {
@@ -31,25 +35,5 @@ public class SeedKind implements KindSpec<SeedKind.Params> {
         public boolean resetting() {
             return Boolean.TRUE.equals(reset);
         }
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
-    }
-
-    @Override
-    public String defaultQueue() {
-        return Lanes.BULK;
-    }
-
-    @Override
-    public int defaultMaxAttempts() {
-        return 3;
     }
 }

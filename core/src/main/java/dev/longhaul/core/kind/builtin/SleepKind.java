@@ -1,6 +1,7 @@
 package dev.longhaul.core.kind.builtin;
 
-import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.Kind;
+import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -11,20 +12,14 @@ import jakarta.validation.constraints.NotNull;
  * benchmarks of long-running work.
  */
 @Singleton
-public class SleepKind implements KindSpec<SleepKind.Params> {
+public class SleepKind extends Kind<SleepKind.Params> {
     public static final String NAME = "sleep";
+
+    public SleepKind() {
+        super(NAME, Params.class, Lanes.DEFAULT, 5);
+    }
 
     /** @param seconds how long to wait, 0 to 86,400 (one day); may be fractional */
     public record Params(@NotNull @Min(0) @Max(86_400) Double seconds) {
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Class<Params> paramsType() {
-        return Params.class;
     }
 }

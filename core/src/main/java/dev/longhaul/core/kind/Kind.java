@@ -1,0 +1,39 @@
+package dev.longhaul.core.kind;
+
+/**
+ * A {@link KindSpec} from its facts: extend it with a constructor call, and override
+ * {@link #check} when annotations on the params record are not enough.
+ */
+public abstract class Kind<P extends Record> implements KindSpec<P> {
+    private final String name;
+    private final Class<P> paramsType;
+    private final String defaultQueue;
+    private final int defaultMaxAttempts;
+
+    protected Kind(String name, Class<P> paramsType, String defaultQueue, int defaultMaxAttempts) {
+        this.name = name;
+        this.paramsType = paramsType;
+        this.defaultQueue = defaultQueue;
+        this.defaultMaxAttempts = defaultMaxAttempts;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Class<P> paramsType() {
+        return paramsType;
+    }
+
+    @Override
+    public final String defaultQueue() {
+        return defaultQueue;
+    }
+
+    @Override
+    public final int defaultMaxAttempts() {
+        return defaultMaxAttempts;
+    }
+}

@@ -44,21 +44,26 @@ public final class Keyset {
         }
         inner.append(" order by ").append(dataset.keyOrder()).append(" limit ?");
         StringBuilder outer = new StringBuilder("select ");
-        List<String> descending = new ArrayList<>();
-        for (int i = 0; i < key.size(); i++) {
-            if (i > 0) outer.append(", ");
-            // named b<i>, and the ORDER BY qualified with s., so that it sorts by the typed key and
-            // never by the text copy (where '999' > '1000')
-            outer.append("cast(s.k").append(i).append(" as text) as b").append(i);
-            descending.add("s.k" + i + " desc");
+        if (key.size() == 1) {
+            // one column: max() and count() in one pass, no sort
+            outer.append("cast(max(s.k0) as text), count(*) from (").append(inner).append(") s");
+        } else {
+            // a row key: the last row in key order. Named b<i>, and the ORDER BY qualified with s.,
+            // so that it sorts by the typed key and never by the text copy (where '999' > '1000')
+            List<String> descending = new ArrayList<>();
+            for (int i = 0; i < key.size(); i++) {
+                if (i > 0) outer.append(", ");
+                outer.append("cast(s.k").append(i).append(" as text) as b").append(i);
+                descending.add("s.k" + i + " desc");
+            }
+            outer.append(", count(*) over () from (").append(inner).append(") s order by ")
+                    .append(String.join(", ", descending)).append(" limit 1");
         }
-        outer.append(", count(*) over ()");
-        outer.append(" from (").append(inner).append(") s order by ").append(String.join(", ", descending)).append(" limit 1");
         try (PreparedStatement statement = connection.prepareStatement(outer.toString())) {
             int next = params.bind(statement, 1);
             statement.setInt(next, n);
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) return null;
+                if (!rs.next() || rs.getString(1) == null) return null;
                 List<String> bound = new ArrayList<>(key.size());
                 for (int i = 1; i <= key.size(); i++) bound.add(rs.getString(i));
                 return new Bound(bound, rs.getInt(key.size() + 1));

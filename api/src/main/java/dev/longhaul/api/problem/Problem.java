@@ -13,6 +13,11 @@ import java.util.List;
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** A problem about one field, whose message is the exception's. */
+    public static Response about(int status, String slug, String title, String field, RuntimeException e) {
+        return response(status, slug, title, e.getMessage(), List.of(new FieldError(field, e.getMessage())));
+    }
+
     public static Response response(int status, String slug, String title, String detail, List<FieldError> errors) {
         return Response.status(status)
                 .type(MEDIA_TYPE)

@@ -6,7 +6,6 @@ import dev.longhaul.api.job.IdempotencyConflictException;
 import dev.longhaul.api.job.JobNotFoundException;
 import dev.longhaul.api.schedule.ScheduleNotFoundException;
 import dev.longhaul.core.job.IllegalTransitionException;
-import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -26,38 +25,32 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response tooLarge(BodyTooLargeException e) {
-        return Problem.response(413, "body-too-large", "Request body too large", e.getMessage(),
-                List.of(new FieldError("body", e.getMessage())));
+        return Problem.about(413, "body-too-large", "Request body too large", "body", e);
     }
 
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e) {
-        return Problem.response(404, "job-not-found", "Job not found", e.getMessage(),
-                List.of(new FieldError("id", e.getMessage())));
+        return Problem.about(404, "job-not-found", "Job not found", "id", e);
     }
 
     @ServerExceptionMapper
     public Response noSchedule(ScheduleNotFoundException e) {
-        return Problem.response(404, "schedule-not-found", "Schedule not found", e.getMessage(),
-                List.of(new FieldError("id", e.getMessage())));
+        return Problem.about(404, "schedule-not-found", "Schedule not found", "id", e);
     }
 
     @ServerExceptionMapper
     public Response noArtifact(ArtifactNotFoundException e) {
-        return Problem.response(404, "artifact-not-found", "Artifact not found", e.getMessage(),
-                List.of(new FieldError("name", e.getMessage())));
+        return Problem.about(404, "artifact-not-found", "Artifact not found", "name", e);
     }
 
     @ServerExceptionMapper
     public Response conflict(IdempotencyConflictException e) {
-        return Problem.response(409, "idempotency-conflict", "Idempotency key reused", e.getMessage(),
-                List.of(new FieldError("Idempotency-Key", e.getMessage())));
+        return Problem.about(409, "idempotency-conflict", "Idempotency key reused", "Idempotency-Key", e);
     }
 
     @ServerExceptionMapper
     public Response illegalTransition(IllegalTransitionException e) {
-        return Problem.response(409, "illegal-transition", "Not possible in this state", e.getMessage(),
-                List.of(new FieldError("state", e.getMessage())));
+        return Problem.about(409, "illegal-transition", "Not possible in this state", "state", e);
     }
 
     /** JAX-RS's own status exceptions: unknown route, wrong method, wrong content type. */

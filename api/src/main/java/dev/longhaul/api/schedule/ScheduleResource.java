@@ -37,7 +37,7 @@ public class ScheduleResource {
 
     @GET
     public List<ScheduleView> list() {
-        return service.list().stream().map(service::view).toList();
+        return service.views(service.list());
     }
 
     @GET

@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -86,17 +88,27 @@ public class ScheduleService {
     }
 
     public ScheduleView view(Schedule s) {
-        var cron = Crons.parse(s.cron(), s.timezone());
-        List<Instant> next = s.enabled() ? Crons.next(cron, clock.instant(), 5) : List.of();
-        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                select scheduled_for, outcome, job_id, at from longhaul.schedule_run
-                where schedule_id = ?1 order by scheduled_for desc limit 1""").setParameter(1, s.id()).getResultList());
-        ScheduleView.LastRun last = null;
-        if (!rows.isEmpty()) {
-            Object[] r = (Object[]) rows.getFirst();
-            last = new ScheduleView.LastRun(instant(r[0]), (String) r[1], (UUID) r[2], instant(r[3]));
+        return views(List.of(s)).getFirst();
+    }
+
+    /** Schedules with their next fire times, and their last runs read in one query. */
+    public List<ScheduleView> views(List<Schedule> schedules) {
+        Map<UUID, ScheduleView.LastRun> last = new HashMap<>();
+        if (!schedules.isEmpty()) {
+            List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                    select distinct on (schedule_id) schedule_id, scheduled_for, outcome, job_id, at
+                    from longhaul.schedule_run where schedule_id in (?1)
+                    order by schedule_id, scheduled_for desc""")
+                    .setParameter(1, schedules.stream().map(Schedule::id).toList()).getResultList());
+            for (Object row : rows) {
+                Object[] r = (Object[]) row;
+                last.put((UUID) r[0], new ScheduleView.LastRun(instant(r[1]), (String) r[2], (UUID) r[3], instant(r[4])));
+            }
         }
-        return ScheduleView.of(s, next, last);
+        Instant now = clock.instant();
+        return schedules.stream().map(s -> ScheduleView.of(s,
+                s.enabled() ? Crons.next(Crons.parse(s.cron(), s.timezone()), now, 5) : List.of(),
+                last.get(s.id()))).toList();
     }
 
     /** Fires the schedule now, as a slot of its own; the job is returned once committed. */

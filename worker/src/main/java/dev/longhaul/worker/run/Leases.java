@@ -62,10 +62,6 @@ public class Leases {
         return cancelRequested.contains(jobId);
     }
 
-    public int running() {
-        return held.size();
-    }
-
     @Scheduled(every = "${longhaul.worker.heartbeat:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
         if (held.isEmpty()) return;

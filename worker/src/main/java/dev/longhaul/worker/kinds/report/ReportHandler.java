@@ -129,9 +129,10 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
             String title = (daily ? "Sales by day and country" : "Top customers by revenue")
                     + ", " + params.from() + " to " + params.to() + " (exclusive)";
             String base = params.report() + "-" + params.from() + "-" + params.to();
-            write(connection, jobId, base + ".csv", "text/csv; charset=utf-8", ReportFiles.csv(header, rows));
-            write(connection, jobId, base + ".html", "text/html; charset=utf-8",
-                    ReportFiles.html(title, header, rows, daily, OffsetDateTime.now(ZoneOffset.UTC)));
+            String csv = ReportFiles.csv(header, rows);
+            String html = ReportFiles.html(title, header, rows, daily, OffsetDateTime.now(ZoneOffset.UTC));
+            write(connection, jobId, base + ".csv", "text/csv; charset=utf-8", csv);
+            write(connection, jobId, base + ".html", "text/html; charset=utf-8", html);
             try (PreparedStatement s = connection.prepareStatement("delete from longhaul.report_partial where job_id = ?")) {
                 s.setObject(1, jobId);
                 s.executeUpdate();
@@ -145,10 +146,8 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
             if (params.emailTo() != null) {
                 // after the commit: the files exist whatever happens to the mail; a retry after a
                 // crash right here may send it twice, which a report can afford
-                mailer.send(Mail.withHtml(params.emailTo(), title, ReportFiles.html(title, header, rows, daily,
-                                OffsetDateTime.now(ZoneOffset.UTC)))
-                        .addAttachment(base + ".csv", ReportFiles.csv(header, rows).getBytes(StandardCharsets.UTF_8),
-                                "text/csv"));
+                mailer.send(Mail.withHtml(params.emailTo(), title, html)
+                        .addAttachment(base + ".csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv"));
             }
             long orders = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 2])).sum();
             long revenue = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 1])).sum();

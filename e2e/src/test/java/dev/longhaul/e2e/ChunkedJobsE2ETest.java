@@ -112,6 +112,8 @@ class ChunkedJobsE2ETest {
 
         JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(3));
         assertThat(job.get("result").get("sha256").asText()).isEqualTo(reference);
+        // the recorded digest was rebuilt from the stored parts on resume: it must be the file's
+        assertThat(jobs.sha256(job.get("artifacts").get(0).get("url").asText())).isEqualTo(reference);
         assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
         assertThat(doneAtKill).isLessThan(ORDERS);
         List<String> events = events(id);

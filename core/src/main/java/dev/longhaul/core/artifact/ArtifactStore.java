@@ -5,8 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,31 +66,39 @@ public class ArtifactStore {
 
     /** Marks the file complete with its sha256, read back part by part (memory stays one part). */
     public ArtifactInfo complete(Connection connection, long artifactId) throws SQLException {
-        MessageDigest sha = sha256();
-        long size = 0;
-        int seq = -1;
-        while (true) {
-            try (PreparedStatement s = connection.prepareStatement(
-                    "select seq, data from longhaul.artifact_part where artifact_id = ? and seq > ? order by seq limit 1")) {
-                s.setLong(1, artifactId);
-                s.setInt(2, seq);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) break;
-                    seq = rs.getInt(1);
-                    byte[] data = rs.getBytes(2);
-                    sha.update(data);
-                    size += data.length;
-                }
-            }
-        }
+        return complete(connection, artifactId, digest(connection, artifactId, Integer.MAX_VALUE));
+    }
+
+    /** Marks the file complete with a digest its writer kept of every part, without reading it back. */
+    public ArtifactInfo complete(Connection connection, long artifactId, FileDigest digest) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(
                 "update longhaul.artifact set complete = true, size = ?, sha256 = ? where id = ?")) {
-            s.setLong(1, size);
-            s.setString(2, HexFormat.of().formatHex(sha.digest()));
+            s.setLong(1, digest.size());
+            s.setString(2, digest.sha256());
             s.setLong(3, artifactId);
             s.executeUpdate();
         }
         return find(connection, artifactId).orElseThrow();
+    }
+
+    /** The digest of the parts before {@code seq}, read back one part at a time. */
+    public FileDigest digest(Connection connection, long artifactId, int seq) throws SQLException {
+        FileDigest digest = FileDigest.empty();
+        int last = -1;
+        while (true) {
+            try (PreparedStatement s = connection.prepareStatement("""
+                    select seq, data from longhaul.artifact_part
+                    where artifact_id = ? and seq > ? and seq < ? order by seq limit 1""")) {
+                s.setLong(1, artifactId);
+                s.setInt(2, last);
+                s.setInt(3, seq);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) return digest;
+                    last = rs.getInt(1);
+                    digest.update(rs.getBytes(2));
+                }
+            }
+        }
     }
 
     /** Removes a file that will never be complete (a cancelled job's partial output). */
@@ -175,13 +180,5 @@ public class ArtifactStore {
     private static ArtifactInfo read(ResultSet rs) throws SQLException {
         return new ArtifactInfo(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                 rs.getLong(5), rs.getString(6), rs.getBoolean(7));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

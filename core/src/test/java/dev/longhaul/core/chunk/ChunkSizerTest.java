@@ -16,6 +16,14 @@ class ChunkSizerTest {
     }
 
     @Test
+    void aFasterGrowthIsBoundedByTheTargetAndTheFactor() {
+        ChunkSizer reads = new ChunkSizer(100, 5_000_000, Duration.ofSeconds(2), 4);
+        assertThat(reads.next(100_000, Duration.ofMillis(100))).isEqualTo(400_000);
+        assertThat(reads.next(100_000, Duration.ofMillis(800))).isEqualTo(250_000);
+        assertThatThrownBy(() -> new ChunkSizer(1, 5, Duration.ofSeconds(1), 1.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSlowChunkShrinksInProportion() {
         assertThat(sizer.next(1000, Duration.ofMillis(1000))).isEqualTo(500);
         assertThat(sizer.next(1000, Duration.ofSeconds(5))).isEqualTo(100);

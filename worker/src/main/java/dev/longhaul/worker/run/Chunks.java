@@ -3,6 +3,7 @@ package dev.longhaul.worker.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.chunk.ChunkConfig;
 import dev.longhaul.core.chunk.ChunkLoop;
+import dev.longhaul.core.chunk.ChunkSizer;
 import dev.longhaul.core.chunk.Fence;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,11 +34,12 @@ public class Chunks {
     }
 
     /**
-     * A loop with its own bounds, for work whose cost per chunk is mostly fixed (a report merges
-     * one partial row per group, however many rows the chunk read), so bigger chunks pay off.
+     * A loop with its own bounds, for reads whose cost per chunk is mostly fixed (the join's hash,
+     * the sort's start; a report merges one partial row per group however many rows it read), so
+     * bigger chunks pay off: it may grow the chunk fourfold at a time towards {@code target}.
      */
     public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows) {
-        return new ChunkLoop(dataSource, new dev.longhaul.core.chunk.ChunkSizer(config.minRows(), maxRows, target),
+        return new ChunkLoop(dataSource, new ChunkSizer(config.minRows(), maxRows, target, 4),
                 fence(context), clock, mapper);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
+import dev.longhaul.core.artifact.FileDigest;
 import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.Fence;
@@ -30,7 +31,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -42,6 +47,12 @@ import org.postgresql.PGConnection;
  * names the next part, and a resumed export first drops any part past it, so the file continues
  * exactly where the last checkpoint left it. With gzip, each part is a gzip member; concatenated
  * members are one valid gzip file.
+ *
+ * <p>The file's sha256 is kept as its parts are written, not read back at the end. Each chunk's
+ * checkpoint names the digest of the parts before it by a random id, and the digest itself stays
+ * in this worker's memory; a job resumed where that digest is unknown (another worker, a restart)
+ * rebuilds it once from the stored parts. An id only reaches a committed checkpoint with the parts
+ * it describes, so a digest is never used for parts other than those it has read.
  */
 @Singleton
 public class ExportHandler implements JobHandler<ExportKind.Params> {
@@ -57,6 +68,14 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     AgroalDataSource dataSource;
     @Inject
     ObjectMapper mapper;
+
+    /** Digests by the id a checkpoint names them with; a few per running export. */
+    private final Map<String, FileDigest> digests = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FileDigest> eldest) {
+            return size() > 256;
+        }
+    });
 
     @Override
     public KindSpec<ExportKind.Params> spec() {
@@ -97,9 +116,10 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             case DONE -> {
                 ArtifactInfo file;
                 try (Connection connection = chunks.transaction()) {
-                    file = artifacts.complete(connection, artifactId);
+                    file = artifacts.complete(connection, artifactId, digest(connection, artifactId, result.checkpoint().state()));
                     connection.commit();
                 }
+                digests.remove(result.checkpoint().state().path("digest").asText());
                 ObjectNode out = mapper.createObjectNode();
                 out.put("rows", result.checkpoint().done());
                 out.put("bytes", file.size());
@@ -108,6 +128,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
                 yield new Outcome.Done(out);
             }
             case CANCELLED -> {
+                digests.remove(result.checkpoint().state().path("digest").asText());
                 try (Connection connection = chunks.transaction()) {
                     artifacts.delete(connection, context.jobId());
                     connection.commit();
@@ -128,13 +149,18 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             ObjectNode state = mapper.createObjectNode();
             state.put("artifact", artifactId);
             int part = 0;
+            FileDigest digest = FileDigest.empty();
             if (params.formatOrDefault() == ExportKind.Format.CSV) {
                 String header = columns.stream().map(Column::name).collect(Collectors.joining(",")) + "\n";
                 byte[] bytes = encode(header.getBytes(StandardCharsets.UTF_8), params.gzipped());
                 artifacts.append(connection, artifactId, part++, bytes);
+                digest.update(bytes);
             }
             state.put("part", part);
-            Checkpoint checkpoint = Checkpoint.start(total, chunks.initialRows(), state);
+            state.put("digest", remember(digest));
+            // reading is cheap per row but each chunk pays a fixed cost (the join's hash, the sort's start),
+            // so an export starts at 100,000 rows rather than the cautious default and grows from there
+            Checkpoint checkpoint = Checkpoint.start(total, 100_000, state);
             if (!fence.checkpoint(connection, mapper.writeValueAsString(checkpoint), 0, total, "rows", null)) {
                 connection.rollback();
                 return null;
@@ -182,16 +208,36 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.SESSION);
         String where = Keyset.range(dataset, lo, hi, params) + " and " + filter.render(params);
         params.applySettings(connection);
+        FileDigest digest = digest(connection, artifactId, state).copy();
+        String before = state.path("digest").asText();
         PartWriter parts = new PartWriter(dataSource, context.jobId(), context.leaseToken(), artifactId,
-                state.get("part").asInt(), context.params().gzipped());
+                state.get("part").asInt(), context.params().gzipped(), digest);
         try {
             long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy.replace("%WHERE%", where), parts);
             state.put("part", parts.finish());
+            state.put("digest", remember(digest));
+            // were this chunk not to commit, the job would rebuild the digest from the stored parts
+            digests.remove(before);
             return rows;
         } catch (Exception e) {
             parts.abandon();
             throw e;
         }
+    }
+
+    private String remember(FileDigest digest) {
+        String id = UUID.randomUUID().toString();
+        digests.put(id, digest);
+        return id;
+    }
+
+    /** The digest of the parts before the checkpoint's next part: from memory, or read back once. */
+    private FileDigest digest(Connection connection, long artifactId, ObjectNode state) throws SQLException {
+        FileDigest known = digests.get(state.path("digest").asText());
+        if (known != null) return known;
+        FileDigest rebuilt = artifacts.digest(connection, artifactId, state.get("part").asInt());
+        state.put("digest", remember(rebuilt));
+        return rebuilt;
     }
 
     private static byte[] encode(byte[] data, boolean gzip) throws IOException {

@@ -1,5 +1,6 @@
 package dev.longhaul.worker.kinds.export;
 
+import dev.longhaul.core.artifact.FileDigest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,15 +33,19 @@ final class PartWriter extends OutputStream {
 
     private final long artifactId;
     private final boolean gzip;
+    private final FileDigest digest;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(2);
     private final Thread thread;
     private ByteArrayOutputStream buffer = new ByteArrayOutputStream(PART_BYTES + 64 * 1024);
     private int nextSeq;
     private volatile Exception failure;
 
-    PartWriter(DataSource dataSource, UUID jobId, UUID token, long artifactId, int firstSeq, boolean gzip) {
+    /** @param digest extended with every part, in order, as it is stored */
+    PartWriter(DataSource dataSource, UUID jobId, UUID token, long artifactId, int firstSeq, boolean gzip,
+            FileDigest digest) {
         this.artifactId = artifactId;
         this.gzip = gzip;
+        this.digest = digest;
         this.nextSeq = firstSeq;
         int seq = firstSeq;
         this.thread = Thread.ofVirtual().name("export-parts-" + jobId).start(() -> drain(dataSource, jobId, token, seq));
@@ -123,6 +128,7 @@ final class PartWriter extends OutputStream {
                 if (s.executeUpdate() != 1) {
                     throw new SQLException("the job's lease was lost while writing part " + seq);
                 }
+                digest.update(part);
                 seq++;
             }
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.artifact.ArtifactStore;
+import dev.longhaul.core.artifact.FileDigest;
 import dev.longhaul.core.chunk.Fence;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSpec;
@@ -73,7 +74,7 @@ class FencingTest {
             c.rollback();
         }
         // its streamed artifact parts are refused
-        PartWriter parts = new PartWriter(db, job.id(), stale, artifact, 0, false);
+        PartWriter parts = new PartWriter(db, job.id(), stale, artifact, 0, false, FileDigest.empty());
         parts.write("1,stale\n".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(parts::finish).hasMessageContaining("lease was lost");
         // and so are its transitions

@@ -63,6 +63,14 @@ class BadInputTest {
                 Arguments.of("SQL in a typed value", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"id\",\"op\":\">\",\"value\":\"0) or (1=1\"}]}}", 400, "params.filter[0].value"),
                 Arguments.of("SQL in a column", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id, (select password from pg_shadow)\"]}}", 400, "params.columns[0]"),
                 Arguments.of("SQL as a dataset", "{\"kind\":\"export\",\"params\":{\"dataset\":\"shop.orders o; --\",\"columns\":[\"id\"]}}", 400, "params.dataset"),
+                Arguments.of("bulk update without set", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\"}}", 400, "params.set"),
+                Arguments.of("bulk update of an unknown column", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"colour\":\"red\"}}}", 400, "params.set.colour"),
+                Arguments.of("bulk update of a column not settable", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"customer_email\":\"x@example.com\"}}}", 400, "params.set.customer_email"),
+                Arguments.of("bulk update of the key", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"id\":1}}}", 400, "params.set.id"),
+                Arguments.of("bulk update value of the wrong type", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"total_cents\":\"free\"}}}", 400, "params.set.total_cents"),
+                Arguments.of("bulk update to null", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"status\":null}}}", 400, "params.set.status"),
+                Arguments.of("bulk update with SQL as a value", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"total_cents\":\"0; drop table shop.orders\"}}}", 400, "params.set.total_cents"),
+                Arguments.of("bulk update at zero rows per second", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"note\":\"x\"},\"maxRowsPerSecond\":0}}", 400, "params.maxRowsPerSecond"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
     }
 

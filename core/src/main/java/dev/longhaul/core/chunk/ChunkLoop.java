@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * Walks a dataset in key-range chunks, each in one short transaction: find the chunk's upper key,
  * let the {@link Step} read, process and write, then checkpoint through the {@link Fence} and
  * commit. No cursor or transaction outlives a chunk. The loop stops at the slice deadline, on a
- * cancel request, when the lease is lost, or when no key remains.
+ * cancel request, when the lease is lost, or when no key remains. A {@link #paced} loop waits
+ * between chunks, holding no connection, so that it handles at most so many rows per second.
  *
  * <p>Not thread-safe; one loop runs one slice of one job.
  */
@@ -50,6 +51,7 @@ public final class ChunkLoop {
     private final Fence fence;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private double rowsPerSecond;
 
     public ChunkLoop(DataSource dataSource, ChunkSizer sizer, Fence fence, Clock clock, ObjectMapper mapper) {
         this.dataSource = dataSource;
@@ -59,12 +61,29 @@ public final class ChunkLoop {
         this.mapper = mapper;
     }
 
+    /** Handles at most {@code rowsPerSecond} rows per second (as counted by the step), on average. */
+    public ChunkLoop paced(double rowsPerSecond) {
+        if (!(rowsPerSecond > 0)) throw new IllegalArgumentException("need a positive rate");
+        this.rowsPerSecond = rowsPerSecond;
+        return this;
+    }
+
     public Result run(Dataset dataset, Checkpoint start, String unit, Step step, Instant sliceDeadline,
             BooleanSupplier cancelRequested) throws Exception {
         Checkpoint checkpoint = start;
+        Instant began = clock.instant();
         while (true) {
             if (!clock.instant().isBefore(sliceDeadline)) return new Result(End.SLICE_OVER, checkpoint);
             if (cancelRequested.getAsBoolean()) return new Result(End.CANCELLED, checkpoint);
+            if (rowsPerSecond > 0) {
+                Instant due = began.plusNanos((long) ((checkpoint.done() - start.done()) / rowsPerSecond * 1e9));
+                Duration wait = Duration.between(clock.instant(), due.isBefore(sliceDeadline) ? due : sliceDeadline);
+                if (wait.isPositive()) {
+                    // in short steps, so that a cancel request is seen while waiting
+                    Thread.sleep(Math.min(250, Math.max(1, wait.toMillis())));
+                    continue;
+                }
+            }
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {

@@ -24,6 +24,11 @@ public record Dataset(String name, String table, String alias, String from, List
         return Optional.ofNullable(columns.get(name));
     }
 
+    /** Whether {@code column} is a plain column of the dataset's own table (not joined, not computed). */
+    public boolean own(Column column) {
+        return column.expr().equals(alias + "." + column.name());
+    }
+
     /** {@code (o.id)} or {@code (o.a, o.b)}: the key as a row, for keyset comparisons. */
     public String keyRow() {
         return "(" + String.join(", ", key.stream().map(Column::expr).toList()) + ")";

@@ -105,6 +105,11 @@ public record Filter(List<Condition> conditions) {
         return new Condition(column, op, List.copyOf(values));
     }
 
+    /** Whether every condition is on a plain column of the dataset's own table: then no join is needed. */
+    public boolean ownColumnsOnly(Dataset dataset) {
+        return conditions.stream().allMatch(c -> dataset.own(c.column()));
+    }
+
     /** The conditions as SQL, joined with {@code and}; {@code true} when there are none. */
     public String render(SqlBuilder sql) {
         if (conditions.isEmpty()) return "true";

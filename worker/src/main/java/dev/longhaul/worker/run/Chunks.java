@@ -5,10 +5,17 @@ import dev.longhaul.core.chunk.ChunkConfig;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.ChunkSizer;
 import dev.longhaul.core.chunk.Fence;
+import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Filter;
+import dev.longhaul.core.dataset.SqlBuilder;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 
 /** Builds the chunk engine's pieces for one slice of one job, on the worker's own pool. */
@@ -39,8 +46,36 @@ public class Chunks {
      * bigger chunks pay off: it may grow the chunk fourfold at a time towards {@code target}.
      */
     public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows) {
-        return new ChunkLoop(dataSource, new ChunkSizer(config.minRows(), maxRows, target, 4),
+        return loop(context, target, maxRows, 4);
+    }
+
+    /** A loop with its own target, maximum and growth per chunk ({@link ChunkSizer#GENTLE} for writes). */
+    public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows, double growth) {
+        return new ChunkLoop(dataSource, new ChunkSizer(config.minRows(), Math.max(config.minRows(), maxRows), target, growth),
                 fence(context), clock, mapper);
+    }
+
+    /**
+     * The planner's estimate of the dataset's rows that match {@code filter}, for progress and ETA:
+     * counting them exactly would read them all once more before the job starts. Jobs report the
+     * exact count at the end.
+     */
+    public long estimate(Connection connection, Dataset dataset, Filter filter) throws SQLException {
+        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
+        try (PreparedStatement s = connection.prepareStatement(
+                "explain (format json) select 1 from " + dataset.from() + " where " + filter.render(params))) {
+            params.bind(s, 1);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return Math.max(0, mapper.readTree(rs.getString(1)).path(0).path("Plan").path("Plan Rows").asLong());
+            } catch (IOException e) {
+                throw new SQLException("unreadable plan", e);
+            }
+        }
+    }
+
+    public ChunkConfig config() {
+        return config;
     }
 
     public int initialRows() {

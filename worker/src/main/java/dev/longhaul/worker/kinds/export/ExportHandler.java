@@ -144,7 +144,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             List<Column> columns, Fence fence) throws SQLException, IOException {
         ExportKind.Params params = context.params();
         try (Connection connection = chunks.transaction()) {
-            long total = estimate(connection, dataset, filter);
+            long total = chunks.estimate(connection, dataset, filter);
             long artifactId = artifacts.create(connection, context.jobId(), params.fileName(), params.contentType());
             ObjectNode state = mapper.createObjectNode();
             state.put("artifact", artifactId);
@@ -167,24 +167,6 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             }
             connection.commit();
             return checkpoint;
-        }
-    }
-
-    /**
-     * The planner's estimate of the rows to export, for progress and ETA: counting them exactly
-     * would read the whole table once more before the export starts. The final count is exact.
-     */
-    private long estimate(Connection connection, Dataset dataset, Filter filter) throws SQLException {
-        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
-        String sql = "explain (format json) select 1 from " + dataset.from() + " where " + filter.render(params);
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            params.bind(s, 1);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return Math.max(0, mapper.readTree(rs.getString(1)).path(0).path("Plan").path("Plan Rows").asLong());
-            } catch (IOException e) {
-                throw new SQLException("unreadable plan", e);
-            }
         }
     }
 

@@ -93,6 +93,21 @@ final class App implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** {@code kill -STOP}: the process freezes wherever it is, mid-statement or mid-send. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + exit);
+    }
+
     /** {@code kill -9}: no shutdown hook, no last commit, no ack. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

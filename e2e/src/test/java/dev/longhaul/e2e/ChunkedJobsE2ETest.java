@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,19 +34,8 @@ class ChunkedJobsE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
-        int smtpPort;
-        try (var socket = new java.net.ServerSocket(0)) {
-            smtpPort = socket.getLocalPort();
-        }
-        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        WORKER_ENV = Map.of(
-                "LONGHAUL_WORKER_LEASE", "3s",
-                "LONGHAUL_WORKER_HEARTBEAT", "1s",
-                "LONGHAUL_WORKER_SLICE", "5s",
-                "QUARKUS_MAILER_MOCK", "false",
-                "QUARKUS_MAILER_HOST", "127.0.0.1",
-                "QUARKUS_MAILER_PORT", String.valueOf(smtpPort));
+        smtp = Smtp.start();
+        WORKER_ENV = Smtp.workerEnv(smtp, Map.of("LONGHAUL_WORKER_SLICE", "5s"));
         api = App.start("api", Map.of("LONGHAUL_DISPATCH_REPUBLISH_EVERY", "1s"));
         worker = App.start("worker", WORKER_ENV, "128m");
         jobs = new Jobs(api);

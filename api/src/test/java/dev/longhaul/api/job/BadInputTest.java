@@ -71,6 +71,11 @@ class BadInputTest {
                 Arguments.of("bulk update to null", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"status\":null}}}", 400, "params.set.status"),
                 Arguments.of("bulk update with SQL as a value", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"total_cents\":\"0; drop table shop.orders\"}}}", 400, "params.set.total_cents"),
                 Arguments.of("bulk update at zero rows per second", "{\"kind\":\"bulk-update\",\"params\":{\"dataset\":\"orders\",\"set\":{\"note\":\"x\"},\"maxRowsPerSecond\":0}}", 400, "params.maxRowsPerSecond"),
+                Arguments.of("email template naming an unknown field", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {nmae}\",\"body\":\"Hello\"},\"ratePerSecond\":10}}", 400, "params.template.subject"),
+                Arguments.of("email template that does not parse", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi\",\"body\":\"{#if name}unclosed\"},\"ratePerSecond\":10}}", 400, "params.template.body"),
+                Arguments.of("email without a rate", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"}}}", 400, "params.ratePerSecond"),
+                Arguments.of("email to a column that does not exist", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10,\"to\":\"phone\"}}", 400, "params.to"),
+                Arguments.of("email to a segment of an unknown dataset", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"leads\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10}}", 400, "params.segment.dataset"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
     }
 

@@ -5,6 +5,8 @@ import dev.longhaul.api.job.BodyTooLargeException;
 import dev.longhaul.api.job.IdempotencyConflictException;
 import dev.longhaul.api.job.JobNotFoundException;
 import dev.longhaul.api.schedule.ScheduleNotFoundException;
+import dev.longhaul.api.upload.UploadResource;
+import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.job.IllegalTransitionException;
 import dev.longhaul.core.kind.InvalidRequestException;
 import jakarta.ws.rs.WebApplicationException;
@@ -51,6 +53,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response illegalTransition(IllegalTransitionException e) {
         return Problem.about(409, "illegal-transition", "Not possible in this state", "state", e);
+    }
+
+    @ServerExceptionMapper
+    public Response uploadRefused(UploadStore.RefusedException e) {
+        return switch (e.reason()) {
+            case TOO_LARGE -> Problem.about(413, "upload-too-large", "Upload too large", "body", e);
+            case NOT_TEXT -> Problem.about(415, "upload-not-csv", "Upload is not CSV", "body", e);
+            case EMPTY -> Problem.about(400, "upload-empty", "Upload is empty", "body", e);
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response uploadNotCsv(UploadResource.UnsupportedUploadException e) {
+        return Problem.about(415, "upload-not-csv", "Upload is not CSV", "Content-Type", e);
     }
 
     /** JAX-RS's own status exceptions: unknown route, wrong method, wrong content type. */

@@ -87,6 +87,31 @@ public enum ColumnType {
         }
     }
 
+    /**
+     * Checks a value read as text (a CSV field) and returns it in the form PostgreSQL casts back,
+     * or an {@link IllegalArgumentException} saying what was expected.
+     */
+    public String parseText(String value) {
+        try {
+            return switch (this) {
+                case BIGINT -> Long.toString(Long.parseLong(value.trim()));
+                case INTEGER -> Integer.toString(Integer.parseInt(value.trim()));
+                case NUMERIC -> new BigDecimal(value.trim()).toPlainString();
+                case TEXT -> value;
+                case BOOLEAN -> switch (value.trim().toLowerCase(Locale.ROOT)) {
+                    case "true", "t", "1", "yes" -> "true";
+                    case "false", "f", "0", "no" -> "false";
+                    default -> throw new IllegalArgumentException();
+                };
+                case TIMESTAMPTZ -> OffsetDateTime.parse(value.trim()).toString();
+                case DATE -> LocalDate.parse(value.trim()).toString();
+                case UUID -> java.util.UUID.fromString(value.trim()).toString();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + value + "' is not " + expected);
+        }
+    }
+
     /** The text form PostgreSQL reads back with a cast to {@link #sql()}. */
     public static String text(Object value) {
         return switch (value) {

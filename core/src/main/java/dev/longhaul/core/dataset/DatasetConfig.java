@@ -58,6 +58,9 @@ public interface DatasetConfig {
         @WithDefault("false")
         boolean settable();
 
+        /** A rule imported values must follow: {@code email}. */
+        Optional<String> format();
+
         /** The position in the default column list (lower first). */
         @WithDefault("100")
         int order();

@@ -61,7 +61,12 @@ public class Datasets {
                 throw new IllegalStateException("dataset " + name + ": column " + column
                         + " is settable but is not a plain column of " + decl.table());
             }
-            columns.put(column, new Column(column, expr, ColumnType.of(c.type()), c.filterable(), c.settable()));
+            String format = c.format().orElse(null);
+            if (format != null && !format.equals("email")) {
+                throw new IllegalStateException("dataset " + name + ": column " + column + " has format '" + format
+                        + "'; known: email");
+            }
+            columns.put(column, new Column(column, expr, ColumnType.of(c.type()), c.filterable(), c.settable(), format));
         }
         List<Column> key = decl.key().stream().map(k -> {
             Column c = columns.get(k);

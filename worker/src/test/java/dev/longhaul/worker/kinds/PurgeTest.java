@@ -1,5 +1,7 @@
 package dev.longhaul.worker.kinds;
 
+import static dev.longhaul.worker.TestSql.count;
+import static dev.longhaul.worker.TestSql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,9 +16,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,23 +42,23 @@ class PurgeTest {
         UUID recentJob = insert("noop");
         UUID oldButQueued = insert("noop");
         UUID withOldArtifact = insert("noop");
-        sql("update longhaul.job set state = 'SUCCEEDED', finished_at = now() - interval '40 days', to_publish = false where id in ('"
+        sql(db, "update longhaul.job set state = 'SUCCEEDED', finished_at = now() - interval '40 days', to_publish = false where id in ('"
                 + oldJob + "', '" + withOldArtifact + "')");
-        sql("update longhaul.job set state = 'SUCCEEDED', finished_at = now() - interval '1 day', to_publish = false where id = '" + recentJob + "'");
-        sql("update longhaul.job set run_at = now() + interval '1 day', state = 'SCHEDULED', enqueued_at = null, to_publish = false, "
+        sql(db, "update longhaul.job set state = 'SUCCEEDED', finished_at = now() - interval '1 day', to_publish = false where id = '" + recentJob + "'");
+        sql(db, "update longhaul.job set run_at = now() + interval '1 day', state = 'SCHEDULED', enqueued_at = null, to_publish = false, "
                 + "created_at = now() - interval '90 days' where id = '" + oldButQueued + "'");
-        sql("update longhaul.job set finished_at = now() - interval '2 days' where id = '" + withOldArtifact + "'");
-        sql("insert into longhaul.artifact (job_id, name, content_type, created_at) values ('" + withOldArtifact
+        sql(db, "update longhaul.job set finished_at = now() - interval '2 days' where id = '" + withOldArtifact + "'");
+        sql(db, "insert into longhaul.artifact (job_id, name, content_type, created_at) values ('" + withOldArtifact
                 + "', 'old.csv', 'text/csv', now() - interval '10 days'), ('" + recentJob + "', 'new.csv', 'text/csv', now())");
 
         UUID purge = insert("purge");
         publisher.publish(List.of(new JobRef(purge, "bulk")));
         await().atMost(Duration.ofSeconds(30)).until(() -> state(purge) == JobState.SUCCEEDED);
 
-        assertThat(count("longhaul.job where id = '" + oldJob + "'")).isZero();
-        assertThat(count("longhaul.job where id in ('" + recentJob + "', '" + oldButQueued + "', '" + withOldArtifact + "')")).isEqualTo(3);
-        assertThat(count("longhaul.artifact where name = 'old.csv'")).isZero();
-        assertThat(count("longhaul.artifact where name = 'new.csv'")).isEqualTo(1);
+        assertThat(count(db, "longhaul.job where id = '" + oldJob + "'")).isZero();
+        assertThat(count(db, "longhaul.job where id in ('" + recentJob + "', '" + oldButQueued + "', '" + withOldArtifact + "')")).isEqualTo(3);
+        assertThat(count(db, "longhaul.artifact where name = 'old.csv'")).isZero();
+        assertThat(count(db, "longhaul.artifact where name = 'new.csv'")).isEqualTo(1);
         var result = QuarkusTransaction.requiringNew().call(() -> store.find(purge).orElseThrow().result());
         assertThat(result.get("jobsDeleted").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(result.get("artifactsDeleted").asLong()).isGreaterThanOrEqualTo(1);
@@ -74,19 +73,5 @@ class PurgeTest {
 
     private JobState state(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow().state());
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate(statement);
-        }
-    }
-
-    private long count(String from) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from " + from)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

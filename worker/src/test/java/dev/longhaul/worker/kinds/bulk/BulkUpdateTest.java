@@ -1,5 +1,7 @@
 package dev.longhaul.worker.kinds.bulk;
 
+import static dev.longhaul.worker.TestSql.count;
+import static dev.longhaul.worker.TestSql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,8 +17,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,24 +46,24 @@ class BulkUpdateTest {
 
     @BeforeEach
     void orders() throws Exception {
-        sql("delete from shop.orders where " + MINE);
-        sql("delete from shop.customers where id > 5000000 and id <= 5000100");
-        sql("""
+        sql(db, "delete from shop.orders where " + MINE);
+        sql(db, "delete from shop.customers where id > 5000000 and id <= 5000100");
+        sql(db, """
                 insert into shop.customers (id, email, name, country, created_at, status)
                 select 5000000 + g, 'bulk' || g || '@example.com', 'Bulk ' || g, (array['DE','FR','US'])[g % 3 + 1], now(), 'active'
                 from generate_series(1, 100) g""");
-        sql("""
+        sql(db, """
                 insert into shop.orders (id, customer_id, created_at, status, total_cents, currency)
                 select 5000000 + g, 5000000 + g % 100 + 1, now() - g * interval '1 minute',
                        (array['pending','paid','shipped','pending'])[g % 4 + 1], (g * 37) % 20000, 'EUR'
                 from generate_series(1, 20000) g""");
-        sql("drop table if exists public.orders_reference");
-        sql("create table public.orders_reference as select * from shop.orders where " + MINE);
+        sql(db, "drop table if exists public.orders_reference");
+        sql(db, "create table public.orders_reference as select * from shop.orders where " + MINE);
     }
 
     @Test
     void aChunkedUpdateEqualsOneUpdateStatement() throws Exception {
-        long changed = sql("update public.orders_reference set status = 'cancelled', note = 'bulk' "
+        long changed = sql(db, "update public.orders_reference set status = 'cancelled', note = 'bulk' "
                 + "where status = 'pending' and total_cents < 5000");
 
         JsonNode result = run("""
@@ -79,7 +79,7 @@ class BulkUpdateTest {
 
     @Test
     void aFilterOnAJoinedColumnUpdatesOnlyTheTablesOwnRows() throws Exception {
-        long changed = sql("update public.orders_reference r set note = 'to DE' from shop.customers c "
+        long changed = sql(db, "update public.orders_reference r set note = 'to DE' from shop.customers c "
                 + "where c.id = r.customer_id and c.country = 'DE' and r.status = 'paid'");
 
         JsonNode result = run("""
@@ -97,7 +97,7 @@ class BulkUpdateTest {
         String request = """
                 {"dataset":"orders","filter":[{"field":"status","op":"=","value":"shipped"},{"field":"id","op":">","value":5000000}],
                  "set":{"note":"seen"}%s}""";
-        long shipped = count("shop.orders where status = 'shipped' and " + MINE);
+        long shipped = count(db, "shop.orders where status = 'shipped' and " + MINE);
 
         JsonNode dry = run(request.formatted(",\"dryRun\":true"));
         assertThat(dry.get("matched").asLong()).isEqualTo(shipped);
@@ -124,25 +124,11 @@ class BulkUpdateTest {
 
     /** Rows that differ between the orders and the reference, in either direction. */
     private long differences() throws Exception {
-        return count("(select * from shop.orders where " + MINE + " except select * from public.orders_reference"
+        return count(db, "(select * from shop.orders where " + MINE + " except select * from public.orders_reference"
                 + " union all select * from public.orders_reference except select * from shop.orders where " + MINE + ") d");
     }
 
     private JobState state(UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow().state());
-    }
-
-    private long sql(String statement) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            return s.executeUpdate(statement);
-        }
-    }
-
-    private long count(String from) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from " + from)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -1,0 +1,230 @@
+package dev.longhaul.core.artifact;
+
+import dev.longhaul.core.job.JobIds;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Uploaded files ({@code upload}, {@code upload_part}): streamed in by the api in parts, each
+ * committed on its own so no transaction lasts as long as a slow client, and read back by a worker
+ * from any byte offset. An upload is usable once {@code complete}; one that fails half-way is
+ * deleted, and one abandoned by a crash is never complete and goes with retention.
+ */
+@ApplicationScoped
+public class UploadStore {
+    static final int PART_BYTES = 4 * 1024 * 1024;
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    Clock clock;
+
+    /** Why an upload was refused. */
+    public static class RefusedException extends RuntimeException {
+        public enum Reason { TOO_LARGE, NOT_TEXT, EMPTY }
+
+        private final Reason reason;
+
+        RefusedException(String message, Reason reason) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Stores {@code body} as text: it must be UTF-8 without NUL bytes, non-empty and at most
+     * {@code maxBytes}; otherwise nothing is kept and a {@link RefusedException} says why.
+     */
+    public UploadInfo store(InputStream body, String name, String contentType, long maxBytes) {
+        UUID id = JobIds.next(clock);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try {
+                insert(c, id, name, contentType);
+                FileDigest digest = FileDigest.empty();
+                TextCheck text = new TextCheck();
+                int seq = 0;
+                while (true) {
+                    byte[] part = body.readNBytes(PART_BYTES);
+                    if (part.length == 0) break;
+                    if (digest.size() + part.length > maxBytes) {
+                        throw new RefusedException("is larger than the limit of " + maxBytes + " bytes", RefusedException.Reason.TOO_LARGE);
+                    }
+                    text.check(part, digest.size(), false);
+                    writePart(c, id, seq++, digest.size(), part);
+                    digest.update(part);
+                }
+                text.check(new byte[0], digest.size(), true);
+                if (digest.size() == 0) throw new RefusedException("is empty: expected CSV text", RefusedException.Reason.EMPTY);
+                complete(c, id, digest);
+                return find(id).orElseThrow();
+            } catch (RuntimeException | IOException | SQLException e) {
+                delete(c, id);
+                if (e instanceof IOException io) throw new UncheckedIOException(io);
+                if (e instanceof SQLException sql) throw new IllegalStateException("could not store the upload: " + sql.getMessage(), sql);
+                throw (RuntimeException) e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the upload: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<UploadInfo> find(UUID id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select id, name, content_type, size, sha256, complete, created_at from longhaul.upload where id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new UploadInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5), rs.getBoolean(6), rs.getTimestamp(7).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read upload " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The upload from byte {@code offset} on, read one part at a time, each in its own short
+     * statement, so neither memory nor a transaction grows with the file.
+     */
+    public InputStream open(UUID id, long offset) {
+        return new InputStream() {
+            private byte[] part = new byte[0];
+            private int position;
+            private long next = offset;
+
+            @Override
+            public int read() throws IOException {
+                if (position == part.length && !load()) return -1;
+                return part[position++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (position == part.length && !load()) return -1;
+                int n = Math.min(len, part.length - position);
+                System.arraycopy(part, position, b, off, n);
+                position += n;
+                return n;
+            }
+
+            /** The part holding byte {@code next}, from that byte on. */
+            private boolean load() throws IOException {
+                try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                        select start, data from longhaul.upload_part
+                        where upload_id = ? and start <= ? order by seq desc limit 1""")) {
+                    s.setObject(1, id);
+                    s.setLong(2, next);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (!rs.next()) return false;
+                        long start = rs.getLong(1);
+                        byte[] data = rs.getBytes(2);
+                        if (start + data.length <= next) return false;
+                        part = data;
+                        position = (int) (next - start);
+                        next = start + data.length;
+                        return true;
+                    }
+                } catch (SQLException e) {
+                    throw new IOException("could not read upload " + id + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    private void insert(Connection c, UUID id, String name, String contentType) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into longhaul.upload (id, name, content_type, created_at) values (?, ?, ?, ?)")) {
+            s.setObject(1, id);
+            s.setString(2, name);
+            s.setString(3, contentType);
+            s.setTimestamp(4, Timestamp.from(clock.instant()));
+            s.executeUpdate();
+        }
+    }
+
+    private static void writePart(Connection c, UUID id, int seq, long start, byte[] data) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into longhaul.upload_part (upload_id, seq, start, data) values (?, ?, ?, ?)")) {
+            s.setObject(1, id);
+            s.setInt(2, seq);
+            s.setLong(3, start);
+            s.setBytes(4, data);
+            s.executeUpdate();
+        }
+    }
+
+    private static void complete(Connection c, UUID id, FileDigest digest) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "update longhaul.upload set size = ?, sha256 = ?, complete = true where id = ?")) {
+            s.setLong(1, digest.size());
+            s.setString(2, digest.sha256());
+            s.setObject(3, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static void delete(Connection c, UUID id) {
+        try (PreparedStatement s = c.prepareStatement("delete from longhaul.upload where id = ?")) {
+            s.setObject(1, id);
+            s.executeUpdate();
+        } catch (SQLException ignored) {
+            // the connection is gone; the incomplete upload goes with retention
+        }
+    }
+
+    /** Checks that bytes arriving in pieces are UTF-8 text without NUL, across piece boundaries. */
+    private static final class TextCheck {
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final CharBuffer chars = CharBuffer.allocate(64 * 1024);
+        private byte[] carry = new byte[0];
+
+        void check(byte[] piece, long pieceOffset, boolean last) {
+            for (int i = 0; i < piece.length; i++) {
+                if (piece[i] == 0) throw notText("byte " + (pieceOffset + i) + " is NUL: this looks like a binary file");
+            }
+            ByteBuffer in = ByteBuffer.allocate(carry.length + piece.length).put(carry).put(piece).flip();
+            long base = pieceOffset - carry.length;
+            while (true) {
+                chars.clear();
+                CoderResult result = decoder.decode(in, chars, last);
+                if (result.isError()) throw notText("byte " + (base + in.position()) + " is not UTF-8");
+                if (result.isUnderflow()) break;
+            }
+            if (last) {
+                chars.clear();
+                if (decoder.flush(chars).isError()) throw notText("it ends inside a UTF-8 character");
+            }
+            carry = new byte[in.remaining()];
+            in.get(carry);
+        }
+
+        private static RefusedException notText(String why) {
+            return new RefusedException("is not CSV text: " + why, RefusedException.Reason.NOT_TEXT);
+        }
+    }
+}

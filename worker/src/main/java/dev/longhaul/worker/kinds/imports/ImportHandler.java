@@ -1,0 +1,374 @@
+package dev.longhaul.worker.kinds.imports;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longhaul.core.artifact.ArtifactStore;
+import dev.longhaul.core.artifact.UploadStore;
+import dev.longhaul.core.chunk.Checkpoint;
+import dev.longhaul.core.chunk.ChunkLoop;
+import dev.longhaul.core.chunk.ChunkSizer;
+import dev.longhaul.core.chunk.Fence;
+import dev.longhaul.core.chunk.Keyset;
+import dev.longhaul.core.csv.CsvReader;
+import dev.longhaul.core.dataset.Column;
+import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Datasets;
+import dev.longhaul.core.dataset.SqlBuilder;
+import dev.longhaul.core.kind.KindSpec;
+import dev.longhaul.core.kind.builtin.ImportKind;
+import dev.longhaul.worker.run.Chunks;
+import dev.longhaul.worker.run.Failure;
+import dev.longhaul.worker.run.JobContext;
+import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.worker.run.Outcome;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code import}, in two resumable phases.
+ *
+ * <ol>
+ * <li><b>stage</b>: the upload is read from the checkpoint's byte offset, in batches of rows.
+ * Each row is checked (fields, types, required, length, format); good rows are COPYed into the
+ * job's staging table and bad ones recorded in {@code import_rejection}, with the checkpoint (the
+ * next offset and line), in one transaction per batch.
+ * <li><b>merge</b>: the chunk engine walks the staging table by line; each range goes into the
+ * target with one {@code INSERT … SELECT … ON CONFLICT (key)} in its own transaction. A range the
+ * database refuses (a foreign key, a CHECK) is merged again line by line under savepoints, so
+ * only the refused rows are rejected, with the database's reason.
+ * </ol>
+ * The rejected rows also become an artifact, {@code rejected.csv}. The staging table is dropped
+ * when the job ends.
+ */
+@Singleton
+public class ImportHandler implements JobHandler<ImportKind.Params> {
+    static final int STAGE_BATCH = 20_000;
+
+    @Inject
+    ImportKind spec;
+    @Inject
+    Datasets datasets;
+    @Inject
+    UploadStore uploads;
+    @Inject
+    ArtifactStore artifacts;
+    @Inject
+    Chunks chunks;
+    @Inject
+    ObjectMapper mapper;
+
+    @Override
+    public KindSpec<ImportKind.Params> spec() {
+        return spec;
+    }
+
+    @Override
+    public Outcome run(JobContext<ImportKind.Params> context) throws Exception {
+        ImportKind.Params params = context.params();
+        Dataset dataset = datasets.require(params.dataset(), "dataset");
+        Column key = params.keyColumn(dataset);
+        Fence fence = chunks.fence(context);
+
+        Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
+        if (checkpoint == null) {
+            checkpoint = start(context, dataset, key, fence);
+            if (checkpoint == null) return new Outcome.Continue(null);
+        }
+        List<String> header = new ArrayList<>();
+        checkpoint.state().get("header").forEach(h -> header.add(h.asText()));
+        Staging staging = new Staging(context.jobId(), header.size());
+        TargetTable target;
+        try (Connection connection = chunks.transaction()) {
+            target = TargetTable.of(connection, dataset, header, key);
+            connection.rollback();
+        }
+
+        if (checkpoint.state().get("phase").asText().equals("stage")) {
+            checkpoint = stage(context, checkpoint, target, staging, fence);
+            if (checkpoint == null) return new Outcome.Continue(null);
+            if (checkpoint.state().get("phase").asText().equals("stage")) {
+                if (context.cancelRequested()) return cancel(context, staging);
+                return new Outcome.Continue(checkpoint.toJson(mapper));
+            }
+        }
+
+        boolean upsert = params.mode() == ImportKind.Mode.UPSERT;
+        Dataset lines = staging.asDataset();
+        ChunkLoop.Result result = chunks.loop(context, chunks.config().target(), chunks.config().maxRows(), ChunkSizer.GENTLE)
+                .run(lines, checkpoint, "rows", (connection, lo, hi, walked, state) -> {
+                    long[] counts = merge(connection, staging, lines, dataset, target, key, upsert, lo, hi, context.jobId());
+                    state.put("inserted", state.get("inserted").asLong() + counts[0]);
+                    state.put("updated", state.get("updated").asLong() + counts[1]);
+                    state.put("rejected", state.get("rejected").asLong() + counts[2]);
+                    if (params.onErrorOrDefault() == ImportKind.OnError.FAIL && counts[2] > 0) {
+                        throw new Failure.Discard("the database refused " + counts[2] + " rows while merging (onError: fail); "
+                                + "rows merged before them stay");
+                    }
+                    return walked;
+                }, context.sliceDeadline(), context::cancelRequested);
+
+        return switch (result.end()) {
+            case DONE -> finish(context, result.checkpoint(), staging);
+            case CANCELLED -> cancel(context, staging);
+            case SLICE_OVER, LOST_LEASE -> new Outcome.Continue(result.checkpoint().toJson(mapper));
+        };
+    }
+
+    /** Reads and checks the header, creates the staging table, and checkpoints both. */
+    private Checkpoint start(JobContext<ImportKind.Params> context, Dataset dataset, Column key, Fence fence) throws Exception {
+        CsvReader.Record header;
+        try (InputStream in = uploads.open(context.params().upload(), 0)) {
+            header = new CsvReader(in, 0, 1).next();
+        }
+        if (header == null || header.error() != null) {
+            throw new Failure.Discard("line 1 must be a header naming the columns" + (header == null ? "" : ": " + header.error()));
+        }
+        try (Connection connection = chunks.transaction()) {
+            try {
+                TargetTable.of(connection, dataset, header.fields(), key);
+            } catch (IllegalArgumentException e) {
+                throw new Failure.Discard(e.getMessage());
+            }
+            new Staging(context.jobId(), header.fields().size()).create(connection);
+            ObjectNode state = mapper.createObjectNode();
+            state.put("phase", "stage");
+            ArrayNode names = state.putArray("header");
+            header.fields().forEach(h -> names.add(h.trim()));
+            state.put("offset", header.endOffset());
+            state.put("line", header.line() + 1);
+            state.put("staged", 0L).put("inserted", 0L).put("updated", 0L).put("rejected", 0L);
+            long size = uploads.find(context.params().upload()).orElseThrow().size();
+            Checkpoint checkpoint = new Checkpoint(null, header.endOffset(), size, chunks.initialRows(), null, state);
+            if (!fence.checkpoint(connection, mapper.writeValueAsString(checkpoint), checkpoint.done(), size, "bytes", null)) {
+                connection.rollback();
+                return null;
+            }
+            connection.commit();
+            return checkpoint;
+        }
+    }
+
+    /**
+     * Stages batches until the file ends, the slice is over or a cancel comes. Returns the last
+     * committed checkpoint (phase merge once the file is done), or null if the lease was lost.
+     */
+    private Checkpoint stage(JobContext<ImportKind.Params> context, Checkpoint checkpoint, TargetTable target,
+            Staging staging, Fence fence) throws Exception {
+        ImportKind.Params params = context.params();
+        ObjectNode state = checkpoint.state().deepCopy();
+        try (InputStream in = uploads.open(params.upload(), state.get("offset").asLong())) {
+            CsvReader reader = new CsvReader(in, state.get("offset").asLong(), state.get("line").asLong());
+            while (context.clock().instant().isBefore(context.sliceDeadline()) && !context.cancelRequested()) {
+                List<Long> lines = new ArrayList<>();
+                List<String[]> rows = new ArrayList<>();
+                List<Long> badLines = new ArrayList<>();
+                List<String> reasons = new ArrayList<>();
+                CsvReader.Record record = null;
+                long end = state.get("offset").asLong();
+                boolean eof = false;
+                while (rows.size() + badLines.size() < STAGE_BATCH) {
+                    record = reader.next();
+                    if (record == null) {
+                        eof = true;
+                        break;
+                    }
+                    end = record.endOffset();
+                    List<String> errors = new ArrayList<>();
+                    String[] values = record.error() == null ? target.check(record.fields(), errors) : null;
+                    if (record.error() != null) errors.add(record.error());
+                    if (values != null) {
+                        lines.add(record.line());
+                        rows.add(values);
+                    } else {
+                        badLines.add(record.line());
+                        reasons.add(String.join("; ", errors));
+                    }
+                }
+                long rejected = state.get("rejected").asLong() + badLines.size();
+                state.put("offset", end);
+                if (record != null) state.put("line", record.line() + 1);
+                state.put("staged", state.get("staged").asLong() + rows.size());
+                state.put("rejected", rejected);
+                Checkpoint next;
+                if (eof) {
+                    state.put("phase", "merge");
+                    long staged = state.get("staged").asLong();
+                    next = Checkpoint.start(staged, chunks.initialRows(), state);
+                } else {
+                    next = new Checkpoint(null, end, checkpoint.total(), checkpoint.chunkSize(), null, state);
+                }
+                try (Connection connection = chunks.transaction()) {
+                    staging.copy(connection, lines, rows);
+                    reject(connection, context.jobId(), badLines, reasons);
+                    boolean owned = eof
+                            ? fence.checkpoint(connection, mapper.writeValueAsString(next), 0, next.total(), "rows", null)
+                            : fence.checkpoint(connection, mapper.writeValueAsString(next), end, next.total(), "bytes", null);
+                    if (!owned) {
+                        connection.rollback();
+                        return null;
+                    }
+                    connection.commit();
+                }
+                checkpoint = next;
+                state = next.state().deepCopy();
+                if (rejected > 0 && (params.onErrorOrDefault() == ImportKind.OnError.FAIL || rejected > params.maxErrorsOrDefault())) {
+                    dropStaging(staging);
+                    String first = firstRejection(context.jobId());
+                    throw new Failure.Discard(params.onErrorOrDefault() == ImportKind.OnError.FAIL
+                            ? rejected + " rows are invalid and onError is fail, so nothing was imported; the first: " + first
+                            : "more than maxErrors (" + params.maxErrorsOrDefault() + ") rows are invalid, so nothing was imported; the first: " + first);
+                }
+                if (eof) return checkpoint;
+            }
+        }
+        return checkpoint;
+    }
+
+    /** One line range into the target; a range the database refuses is retried line by line. */
+    private long[] merge(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target, Column key,
+            boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        try {
+            return mergeRange(connection, staging, lines, dataset, target, key, upsert, lo, hi, jobId);
+        } catch (SQLException e) {
+            if (!refusedRow(e)) throw e;
+            connection.rollback(before);
+        }
+        long[] total = new long[3];
+        long from = lo == null ? Long.MIN_VALUE : Long.parseLong(lo.getFirst());
+        for (long line : staging.lines(connection, from, Long.parseLong(hi.getFirst()))) {
+            Savepoint one = connection.setSavepoint();
+            try {
+                long[] counts = mergeRange(connection, staging, lines, dataset, target, key, upsert,
+                        List.of(Long.toString(line - 1)), List.of(Long.toString(line)), jobId);
+                for (int i = 0; i < 3; i++) total[i] += counts[i];
+                connection.releaseSavepoint(one);
+            } catch (SQLException e) {
+                if (!refusedRow(e)) throw e;
+                connection.rollback(one);
+                reject(connection, jobId, List.of(line), List.of("refused by the database: " + firstLine(e.getMessage())));
+                total[2]++;
+            }
+        }
+        return total;
+    }
+
+    private long[] mergeRange(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target,
+            Column key, boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
+        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
+        String range = Keyset.range(lines, lo, hi, params);
+        try (PreparedStatement s = connection.prepareStatement(staging.merge(dataset, target.columns, key, upsert, range))) {
+            int next = params.bind(s, 1);
+            s.setObject(next, jobId);
+            s.setObject(next + 1, jobId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        }
+    }
+
+    /** Integrity (23…) and data (22…) errors are a row's fault; anything else is the job's. */
+    private static boolean refusedRow(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("23") || state.startsWith("22"));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static void reject(Connection connection, UUID jobId, List<Long> lines, List<String> reasons) throws SQLException {
+        if (lines.isEmpty()) return;
+        try (PreparedStatement s = connection.prepareStatement(
+                "insert into longhaul.import_rejection (job_id, line, reason) values (?, ?, ?)")) {
+            for (int i = 0; i < lines.size(); i++) {
+                s.setObject(1, jobId);
+                s.setLong(2, lines.get(i));
+                s.setString(3, reasons.get(i));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private Outcome finish(JobContext<ImportKind.Params> context, Checkpoint checkpoint, Staging staging) throws Exception {
+        ObjectNode out = mapper.createObjectNode();
+        ObjectNode state = checkpoint.state();
+        out.put("staged", state.get("staged").asLong());
+        out.put("inserted", state.get("inserted").asLong());
+        out.put("updated", state.get("updated").asLong());
+        ArrayNode sample = out.putArray("rejections");
+        try (Connection connection = chunks.transaction()) {
+            long rejected = 0;
+            long after = 0;
+            int part = 0;
+            long artifact = -1;
+            while (true) {
+                StringBuilder csv = new StringBuilder(part == 0 ? "line,reason\n" : "");
+                int n = 0;
+                try (PreparedStatement s = connection.prepareStatement("""
+                        select line, reason from longhaul.import_rejection where job_id = ? and line > ?
+                        order by line limit 50000""")) {
+                    s.setObject(1, context.jobId());
+                    s.setLong(2, after);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            after = rs.getLong(1);
+                            String reason = rs.getString(2);
+                            csv.append(after).append(",\"").append(reason.replace("\"", "\"\"")).append("\"\n");
+                            if (sample.size() < 20) sample.addObject().put("line", after).put("reason", reason);
+                            n++;
+                        }
+                    }
+                }
+                if (n == 0) break;
+                rejected += n;
+                if (artifact < 0) artifact = artifacts.create(connection, context.jobId(), "rejected.csv", "text/csv; charset=utf-8");
+                artifacts.append(connection, artifact, part++, csv.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            if (artifact >= 0) artifacts.complete(connection, artifact);
+            out.put("rejected", rejected);
+            staging.drop(connection);
+            connection.commit();
+        }
+        return new Outcome.Done(out);
+    }
+
+    private Outcome cancel(JobContext<?> context, Staging staging) throws SQLException {
+        dropStaging(staging);
+        return new Outcome.Cancelled();
+    }
+
+    private void dropStaging(Staging staging) throws SQLException {
+        try (Connection connection = chunks.transaction()) {
+            staging.drop(connection);
+            connection.commit();
+        }
+    }
+
+    private String firstRejection(UUID jobId) throws SQLException {
+        try (Connection connection = chunks.transaction(); PreparedStatement s = connection.prepareStatement(
+                "select line, reason from longhaul.import_rejection where job_id = ? order by line limit 1")) {
+            s.setObject(1, jobId);
+            try (ResultSet rs = s.executeQuery()) {
+                String first = rs.next() ? "line " + rs.getLong(1) + ": " + rs.getString(2) : "";
+                connection.rollback();
+                return first;
+            }
+        }
+    }
+}

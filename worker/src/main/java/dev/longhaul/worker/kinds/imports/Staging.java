@@ -1,0 +1,125 @@
+package dev.longhaul.worker.kinds.imports;
+
+import dev.longhaul.core.dataset.Column;
+import dev.longhaul.core.dataset.ColumnType;
+import dev.longhaul.core.dataset.Dataset;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.postgresql.PGConnection;
+
+/**
+ * A job's staging table, {@code longhaul.import_staging_<job>}: the file's good rows as text,
+ * keyed by line, COPYed in batch by batch and then merged into the target by line range. Its name
+ * comes from the job id alone, never from a request.
+ */
+final class Staging {
+    final String table;
+    private final int width;
+
+    Staging(UUID jobId, int width) {
+        this.table = "longhaul.import_staging_" + jobId.toString().replace("-", "");
+        this.width = width;
+    }
+
+    /** The staging table as a dataset, so the chunk engine can walk it by line. */
+    Dataset asDataset() {
+        Column line = new Column("line", "s.line", ColumnType.BIGINT, false, false);
+        return new Dataset("staging", table, "s", table + " s", List.of(line), Map.of("line", line), List.of());
+    }
+
+    void create(Connection connection) throws SQLException {
+        String columns = IntStream.range(0, width).mapToObj(i -> ", c" + i + " text").collect(Collectors.joining());
+        try (Statement s = connection.createStatement()) {
+            s.execute("create table if not exists " + table + " (line bigint primary key" + columns + ")");
+        }
+    }
+
+    void drop(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("drop table if exists " + table);
+        }
+    }
+
+    /** COPYs rows ({@code line} then the values) in one round trip. */
+    void copy(Connection connection, List<Long> lines, List<String[]> rows) throws Exception {
+        if (rows.isEmpty()) return;
+        StringBuilder text = new StringBuilder(rows.size() * 64);
+        for (int r = 0; r < rows.size(); r++) {
+            text.append(lines.get(r));
+            for (String value : rows.get(r)) {
+                text.append('\t');
+                if (value == null) text.append("\\N");
+                else escape(value, text);
+            }
+            text.append('\n');
+        }
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " from stdin", new StringReader(text.toString()));
+    }
+
+    /** COPY's text format: backslash, tab and line breaks escaped. */
+    private static void escape(String value, StringBuilder out) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+    }
+
+    /**
+     * The merge of one line range, with three placeholders: the range's (lo, hi] and the job id.
+     * Of rows repeating a key within the range, one goes in (the first for insert, the last for
+     * upsert) and the others are rejected; an insert of a key that exists already is rejected.
+     * Returns inserted, updated, rejected.
+     */
+    String merge(Dataset target, List<Column> columns, Column key, boolean upsert, String range) {
+        int k = columns.indexOf(key);
+        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        String casts = IntStream.range(0, columns.size())
+                .mapToObj(i -> "cast(c.c" + i + " as " + columns.get(i).type().sql() + ")").collect(Collectors.joining(", "));
+        String updates = columns.stream().filter(c -> !c.equals(key)).map(c -> c.name() + " = excluded." + c.name())
+                .collect(Collectors.joining(", "));
+        String onConflict = upsert && !updates.isEmpty() ? "do update set " + updates : "do nothing";
+        String keyCast = "cast(c.c" + k + " as " + key.type().sql() + ")";
+        return """
+                with batch as (select * from %1$s s where %2$s),
+                chosen as (select distinct on (b.c%3$d) b.* from batch b order by b.c%3$d, b.line %4$s),
+                merged as (insert into %5$s as t_ (%6$s) select %7$s from chosen c order by c.line
+                           on conflict (%8$s) %9$s returning t_.%8$s as k_, (xmax = 0) as inserted_),
+                rejected as (insert into longhaul.import_rejection (job_id, line, reason)
+                    select ?, b.line, '%8$s repeats line ' || c.line from batch b join chosen c on c.c%3$d = b.c%3$d where b.line <> c.line
+                    union all
+                    select ?, c.line, 'a row with this %8$s exists already' from chosen c
+                    where not exists (select 1 from merged m where m.k_ = %10$s)
+                    returning 1)
+                select (select count(*) from merged where inserted_), (select count(*) from merged where not inserted_),
+                       (select count(*) from rejected)"""
+                .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names, casts, key.name(), onConflict, keyCast);
+    }
+
+    /** Lines of the staging table in {@code (lo, hi]}, for merging a failed range line by line. */
+    List<Long> lines(Connection connection, long lo, long hi) throws SQLException {
+        List<Long> lines = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("select line from " + table + " where line > ? and line <= ? order by line")) {
+            s.setLong(1, lo);
+            s.setLong(2, hi);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) lines.add(rs.getLong(1));
+            }
+        }
+        return lines;
+    }
+}

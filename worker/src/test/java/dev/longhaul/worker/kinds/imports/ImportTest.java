@@ -1,0 +1,149 @@
+package dev.longhaul.worker.kinds.imports;
+
+import static dev.longhaul.worker.TestSql.count;
+import static dev.longhaul.worker.TestSql.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longhaul.core.artifact.ArtifactInfo;
+import dev.longhaul.core.artifact.ArtifactStore;
+import dev.longhaul.core.artifact.UploadInfo;
+import dev.longhaul.core.artifact.UploadStore;
+import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobSpec;
+import dev.longhaul.core.job.JobStore;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A CSV with malformed rows imports its good rows and reports the bad ones by line. */
+@QuarkusTest
+class ImportTest {
+    @Inject
+    JobStore store;
+    @Inject
+    JobPublisher publisher;
+    @Inject
+    UploadStore uploads;
+    @Inject
+    ArtifactStore artifacts;
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    Clock clock;
+
+    @BeforeEach
+    void clean() throws Exception {
+        sql(db, "delete from shop.customers where email like 'imp%@example.com'");
+    }
+
+    @Test
+    void goodRowsGoInAndBadRowsAreReportedWithTheirLines() throws Exception {
+        // 10,000 rows after the header; lines are counted from the header, line 1
+        StringBuilder csv = new StringBuilder("email,name,country,status\n");
+        Map<Long, String> bad = new TreeMap<>(Map.of(
+                102L, "imp100-at-example.com,Bad Email,DE,active",
+                2002L, "imp2000@example.com,Missing Field,DE",
+                4002L, "imp4000@example.com,Too Many,DE,active,surplus",
+                6002L, "imp6000@example.com,Long Country,DEU,active",
+                8002L, "imp8000@example.com,Refused Status,DE,vip"));
+        for (long line = 2; line <= 10_001; line++) {
+            long n = line - 2;
+            csv.append(bad.getOrDefault(line, "imp" + n + "@example.com,\"Customer, No. " + n + "\",FR,active")).append('\n');
+        }
+        Job job = run(upload(csv.toString()), "upsert");
+        JsonNode result = job.result();
+
+        assertThat(result.get("inserted").asLong()).isEqualTo(9_995);
+        assertThat(result.get("rejected").asLong()).isEqualTo(5);
+        assertThat(count(db, "shop.customers where email like 'imp%@example.com'")).isEqualTo(9_995);
+        assertThat(count(db, "shop.customers where email = 'imp42@example.com' and name = 'Customer, No. 42' and status = 'active'")).isOne();
+        List<Long> lines = new ArrayList<>();
+        result.get("rejections").forEach(r -> lines.add(r.get("line").asLong()));
+        assertThat(lines).containsExactlyElementsOf(bad.keySet());
+        assertThat(result.get("rejections").get(0).get("reason").asText()).contains("email", "not an email address");
+        assertThat(result.get("rejections").get(1).get("reason").asText()).contains("3 fields", "header has 4");
+        assertThat(result.get("rejections").get(2).get("reason").asText()).contains("5 fields");
+        assertThat(result.get("rejections").get(3).get("reason").asText()).contains("country", "at most 2");
+        assertThat(result.get("rejections").get(4).get("reason").asText()).contains("refused by the database", "customers_status_check");
+        assertThat(rejectedFile(job.id())).startsWith("line,reason\n102,").contains("\n8002,");
+    }
+
+    @Test
+    void upsertUpdatesExistingRowsOnTheUniqueColumnAndInsertRejectsThem() throws Exception {
+        run(upload("email,name,country\nimp1@example.com,One,DE\nimp2@example.com,Two,DE\n"), "upsert");
+
+        String again = "email,name,country\nimp1@example.com,One Again,FR\nimp2@example.com,Two Again,FR\nimp3@example.com,Three,FR\n";
+        JsonNode inserted = run(upload(again), "insert").result();
+        assertThat(inserted.get("inserted").asLong()).isEqualTo(1);
+        assertThat(inserted.get("rejected").asLong()).isEqualTo(2);
+        assertThat(inserted.get("rejections").get(0).get("reason").asText()).contains("exists already");
+
+        JsonNode upserted = run(upload(again), "upsert").result();
+        assertThat(upserted.get("inserted").asLong()).isZero();
+        assertThat(upserted.get("updated").asLong()).isEqualTo(3);
+        assertThat(count(db, "shop.customers where email like 'imp_@example.com' and name like '% Again' and country = 'FR'")).isEqualTo(2);
+    }
+
+    @Test
+    void aHeaderThatNamesAnUnknownColumnFailsTheJobAndImportsNothing() throws Exception {
+        UUID upload = upload("email,name,shoe_size\nimp1@example.com,One,44\n");
+        Job job = submit(upload, "upsert");
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(job.id()).state().isFinished());
+        Job done = find(job.id());
+        assertThat(done.error()).contains("shoe_size", "is not a column of shop.customers");
+        assertThat(count(db, "shop.customers where email like 'imp%@example.com'")).isZero();
+    }
+
+    private UUID upload(String csv) {
+        UploadInfo info = uploads.store(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv",
+                "text/csv", 10_000_000);
+        return info.id();
+    }
+
+    private Job run(UUID upload, String mode) throws Exception {
+        Job job = submit(upload, mode);
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(job.id()).state().isFinished());
+        Job done = find(job.id());
+        assertThat(done.error()).isNull();
+        return done;
+    }
+
+    private Job submit(UUID upload, String mode) throws Exception {
+        Job job = Job.submit(new JobSpec("import", mapper.readTree("{\"dataset\":\"customers\",\"upload\":\"" + upload
+                + "\",\"mode\":\"" + mode + "\"}"), "bulk", 0, null, 1, null, null), clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        publisher.publish(List.of(new JobRef(job.id(), "bulk")));
+        return job;
+    }
+
+    private String rejectedFile(UUID job) throws Exception {
+        ArtifactInfo info = artifacts.list(List.of(job)).get(job).getFirst();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        artifacts.copyTo(info.id(), out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private Job find(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+    }
+}

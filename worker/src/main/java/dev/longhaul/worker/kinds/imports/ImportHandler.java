@@ -7,7 +7,6 @@ import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkLoop;
-import dev.longhaul.core.chunk.ChunkSizer;
 import dev.longhaul.core.chunk.Fence;
 import dev.longhaul.core.chunk.Keyset;
 import dev.longhaul.core.csv.CsvReader;
@@ -31,6 +30,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -105,7 +105,9 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
 
         boolean upsert = params.mode() == ImportKind.Mode.UPSERT;
         Dataset lines = staging.asDataset();
-        ChunkLoop.Result result = chunks.loop(context, chunks.config().target(), chunks.config().maxRows(), ChunkSizer.GENTLE)
+        // the merge writes new rows or the rows the file names: bigger chunks than a bulk update's,
+        // since each pays a sort of its keys, and the locks it holds are on the file's own rows
+        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), chunks.config().maxRows())
                 .run(lines, checkpoint, "rows", (connection, lo, hi, walked, state) -> {
                     long[] counts = merge(connection, staging, lines, dataset, target, key, upsert, lo, hi, context.jobId());
                     state.put("inserted", state.get("inserted").asLong() + counts[0]);
@@ -271,7 +273,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         try (PreparedStatement s = connection.prepareStatement(staging.merge(dataset, target.columns, key, upsert, range))) {
             int next = params.bind(s, 1);
             s.setObject(next, jobId);
-            s.setObject(next + 1, jobId);
+            if (!upsert) s.setObject(next + 1, jobId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};

@@ -80,7 +80,8 @@ final class Staging {
     }
 
     /**
-     * The merge of one line range, with three placeholders: the range's (lo, hi] and the job id.
+     * The merge of one line range, with placeholders for the range's (lo, hi] and then the job id,
+     * once for an upsert and twice for an insert.
      * Of rows repeating a key within the range, one goes in (the first for insert, the last for
      * upsert) and the others are rejected; an insert of a key that exists already is rejected.
      * Returns inserted, updated, rejected.
@@ -94,20 +95,26 @@ final class Staging {
                 .collect(Collectors.joining(", "));
         String onConflict = upsert && !updates.isEmpty() ? "do update set " + updates : "do nothing";
         String keyCast = "cast(c.c" + k + " as " + key.type().sql() + ")";
+        // repeats are looked for only when the range has any (a one-time test the planner puts
+        // before the join); only an insert can meet a key that exists already
+        String exists = upsert ? "" : """
+
+                    union all
+                    select ?, c.line, 'a row with this %s exists already' from chosen c
+                    where not exists (select 1 from merged m where m.k_ = %s)""".formatted(key.name(), keyCast);
         return """
                 with batch as (select * from %1$s s where %2$s),
                 chosen as (select distinct on (b.c%3$d) b.* from batch b order by b.c%3$d, b.line %4$s),
-                merged as (insert into %5$s as t_ (%6$s) select %7$s from chosen c order by c.line
+                merged as (insert into %5$s as t_ (%6$s) select %7$s from chosen c
                            on conflict (%8$s) %9$s returning t_.%8$s as k_, (xmax = 0) as inserted_),
                 rejected as (insert into longhaul.import_rejection (job_id, line, reason)
-                    select ?, b.line, '%8$s repeats line ' || c.line from batch b join chosen c on c.c%3$d = b.c%3$d where b.line <> c.line
-                    union all
-                    select ?, c.line, 'a row with this %8$s exists already' from chosen c
-                    where not exists (select 1 from merged m where m.k_ = %10$s)
+                    select ?, b.line, '%8$s repeats line ' || c.line from batch b join chosen c on c.c%3$d = b.c%3$d
+                    where b.line <> c.line
+                      and (select count(*) from batch) <> (select count(*) from chosen)%10$s
                     returning 1)
                 select (select count(*) from merged where inserted_), (select count(*) from merged where not inserted_),
                        (select count(*) from rejected)"""
-                .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names, casts, key.name(), onConflict, keyCast);
+                .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names, casts, key.name(), onConflict, exists);
     }
 
     /** Lines of the staging table in {@code (lo, hi]}, for merging a failed range line by line. */

@@ -102,6 +102,14 @@ class ImportTest {
         assertThat(upserted.get("inserted").asLong()).isZero();
         assertThat(upserted.get("updated").asLong()).isEqualTo(3);
         assertThat(count(db, "shop.customers where email like 'imp_@example.com' and name like '% Again' and country = 'FR'")).isEqualTo(2);
+
+        // a key repeated within the file: the last line wins an upsert, the others are rejected
+        JsonNode repeated = run(upload("email,name,country\nimp5@example.com,First,DE\nimp6@example.com,Six,DE\n"
+                + "imp5@example.com,Last,FR\n"), "upsert").result();
+        assertThat(repeated.get("inserted").asLong()).isEqualTo(2);
+        assertThat(repeated.get("rejections").get(0).get("line").asLong()).isEqualTo(2);
+        assertThat(repeated.get("rejections").get(0).get("reason").asText()).isEqualTo("email repeats line 4");
+        assertThat(count(db, "shop.customers where email = 'imp5@example.com' and name = 'Last'")).isOne();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.longhaul.api.job;
 import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.JobState;
+import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -98,6 +99,23 @@ public class JobResource {
     @Path("/{id}/cancel")
     public JobView cancel(@PathParam("id") String id) {
         return service.view(service.cancel(id));
+    }
+
+    /**
+     * Re-queues a {@code FAILED} or {@code CANCELLED} job: it starts over with fresh attempts, and
+     * its partial output is removed. Any other state is a 409.
+     */
+    @POST
+    @Path("/{id}/retry")
+    public Response retry(@PathParam("id") String id) {
+        return Response.accepted(service.view(service.retry(id))).build();
+    }
+
+    /** The job's history, oldest first: claims, slices, retries with their errors, the end. */
+    @GET
+    @Path("/{id}/events")
+    public List<JobStore.Event> events(@PathParam("id") String id) {
+        return service.events(id);
     }
 
     private int parseLimit(String limit) {

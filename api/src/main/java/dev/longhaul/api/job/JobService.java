@@ -198,6 +198,28 @@ public class JobService {
         return get(id);
     }
 
+    /**
+     * Re-queues a failed or cancelled job to start over, with fresh attempts; its partial output
+     * goes. Anything else is a 409.
+     */
+    public Job retry(String id) {
+        UUID uuid = parseId(id);
+        Job job = QuarkusTransaction.requiringNew().call(() -> {
+            Job before = store.find(uuid).orElseThrow(() -> new JobNotFoundException(id));
+            if (!store.retry(uuid)) throw new IllegalTransitionException(Transition.RETRY, before.state());
+            store.deleteOutput(uuid);
+            store.event(uuid, "retried", 0, null, "after " + before.state() + " on attempt " + before.attempt());
+            return before;
+        });
+        publisher.publish(List.of(new JobRef(job.id(), job.queue())));
+        return get(id);
+    }
+
+    public List<JobStore.Event> events(String id) {
+        Job job = get(id);
+        return QuarkusTransaction.requiringNew().call(() -> store.events(job.id()));
+    }
+
     /** The job with its artifacts. */
     public JobView view(Job job) {
         return JobView.of(job, artifacts.list(List.of(job.id())).getOrDefault(job.id(), List.of()));

@@ -129,6 +129,41 @@ class JobApiTest {
     }
 
     @Test
+    void aFailedJobIsRetriedFromScratchWithItsOutputRemovedAndItsHistoryKept() throws SQLException {
+        String id = given().contentType("application/json").body("{\"kind\":\"noop\",\"maxAttempts\":2}")
+                .post("/api/jobs").then().statusCode(202).extract().path("id");
+        // a job that used its attempts and left a partial file behind
+        update("update longhaul.job set state = 'FAILED', attempt = 2, error = 'boom', finished_at = now(), "
+                + "to_publish = false, checkpoint = '{\"lastKey\":[\"7\"]}' where id = '" + id + "'");
+        update("insert into longhaul.job_event (job_id, at, type, attempt, detail) values ('" + id + "', now(), 'failed', 2, 'boom')");
+        update("insert into longhaul.artifact (job_id, name, content_type, created_at) values ('" + id + "', 'part.csv', 'text/csv', now())");
+
+        given().post("/api/jobs/" + id + "/retry").then().statusCode(202)
+                .body("state", equalTo("QUEUED")).body("attempt", equalTo(0)).body("artifacts.size()", equalTo(0));
+        assertThat(queryLong("select count(*) from longhaul.job where id = '" + id + "' and checkpoint is null and error is null")).isEqualTo(1);
+        given().get("/api/jobs/" + id + "/events").then().statusCode(200)
+                .body("type", org.hamcrest.Matchers.contains("failed", "retried"))
+                .body("[0].detail", equalTo("boom"));
+        // only a failed or cancelled job can be retried
+        given().post("/api/jobs/" + id + "/retry").then().statusCode(409).contentType("application/problem+json");
+        given().post("/api/jobs/0190f000-0000-7000-8000-000000000000/retry").then().statusCode(404);
+    }
+
+    @Test
+    void workersAreListedWithTheJobsTheyRun() throws SQLException {
+        String id = given().contentType("application/json").body("{\"kind\":\"noop\"}")
+                .post("/api/jobs").then().statusCode(202).extract().path("id");
+        update("insert into longhaul.worker (id, host, pid, started_at, last_seen, concurrency, running) "
+                + "values ('test-host:42', 'test-host', 42, now(), now(), 8, 1) on conflict (id) do nothing");
+        update("update longhaul.job set state = 'RUNNING', attempt = 1, started_at = now(), lease_owner = 'test-host:42', "
+                + "lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute', to_publish = false where id = '" + id + "'");
+        given().get("/api/workers").then().statusCode(200)
+                .body("find { it.id == 'test-host:42' }.host", equalTo("test-host"))
+                .body("find { it.id == 'test-host:42' }.concurrency", equalTo(8))
+                .body("find { it.id == 'test-host:42' }.runningJobs", org.hamcrest.Matchers.hasItem(id));
+    }
+
+    @Test
     void theDatabaseRefusesAnUnknownState() {
         String id = given().contentType("application/json").body("{\"kind\":\"noop\"}")
                 .post("/api/jobs").then().statusCode(202).extract().path("id");

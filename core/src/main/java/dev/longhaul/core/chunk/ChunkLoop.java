@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -68,16 +69,21 @@ public final class ChunkLoop {
         return this;
     }
 
-    public Result run(Dataset dataset, Checkpoint start, String unit, Step step, Instant sliceDeadline,
+    /**
+     * @param sliceDeadline read before every chunk: it may come sooner while the loop runs (a
+     *                      worker draining for shutdown ends its slices at the next chunk)
+     */
+    public Result run(Dataset dataset, Checkpoint start, String unit, Step step, Supplier<Instant> sliceDeadline,
             BooleanSupplier cancelRequested) throws Exception {
         Checkpoint checkpoint = start;
         Instant began = clock.instant();
         while (true) {
-            if (!clock.instant().isBefore(sliceDeadline)) return new Result(End.SLICE_OVER, checkpoint);
+            Instant deadline = sliceDeadline.get();
+            if (!clock.instant().isBefore(deadline)) return new Result(End.SLICE_OVER, checkpoint);
             if (cancelRequested.getAsBoolean()) return new Result(End.CANCELLED, checkpoint);
             if (rowsPerSecond > 0) {
                 Instant due = began.plusNanos((long) ((checkpoint.done() - start.done()) / rowsPerSecond * 1e9));
-                Duration wait = Duration.between(clock.instant(), due.isBefore(sliceDeadline) ? due : sliceDeadline);
+                Duration wait = Duration.between(clock.instant(), due.isBefore(deadline) ? due : deadline);
                 if (wait.isPositive()) {
                     // in short steps, so that a cancel request is seen while waiting
                     Thread.sleep(Math.min(250, Math.max(1, wait.toMillis())));

@@ -84,24 +84,30 @@ public class DuePublisher {
 
     /**
      * {@link Transition#REQUEUE} for running jobs whose lease expired: their worker is presumed
-     * dead. The checkpoint stays, so the next claim resumes the job; the rescue is recorded in the
-     * job's history. Should the old owner still be alive, its next fenced update finds a different
-     * (or no) lease token and changes nothing.
+     * dead. The checkpoint stays, so the next claim resumes the job, as a new attempt: a worker
+     * that dies under a job may have died of it. A job that has used all its attempts so is
+     * {@code FAILED} instead. The rescue is recorded in the job's history. Should the old owner
+     * still be alive, its next fenced update finds a different (or no) lease token and changes
+     * nothing.
      */
     List<JobRef> rescueExpired() {
         Instant now = clock.instant();
         List<?> rows = em.createNativeQuery("""
                 update longhaul.job j set
                     -- a cancel request the dead owner never honoured ends the job here
-                    state = case when j.cancel_requested then 'CANCELLED' else ?1 end,
-                    finished_at = case when j.cancel_requested then cast(?2 as timestamptz) end,
-                    enqueued_at = ?2, to_publish = not j.cancel_requested,
+                    state = case when j.cancel_requested then 'CANCELLED'
+                                 when j.attempt >= j.max_attempts then 'FAILED' else ?1 end,
+                    finished_at = case when j.cancel_requested or j.attempt >= j.max_attempts then cast(?2 as timestamptz) end,
+                    error = case when not j.cancel_requested and j.attempt >= j.max_attempts
+                                 then 'the lease of ' || expired.lease_owner || ' expired on the last attempt (' || j.attempt || ')'
+                                 else j.error end,
+                    enqueued_at = ?2, to_publish = not j.cancel_requested and j.attempt < j.max_attempts, resume = false,
                     lease_token = null, lease_owner = null, lease_expires_at = null, version = version + 1
                 from (select id, lease_owner from longhaul.job
                       where state = ?3 and lease_expires_at < ?2
                       order by lease_expires_at limit ?4 for update skip locked) expired
                 where j.id = expired.id
-                returning j.id, j.queue, j.attempt, expired.lease_owner""")
+                returning j.id, j.queue, j.attempt, expired.lease_owner, j.state""")
                 .setParameter(1, Transition.REQUEUE.to().name())
                 .setParameter(2, now)
                 .setParameter(3, JobState.RUNNING.name())
@@ -109,10 +115,11 @@ public class DuePublisher {
                 .getResultList();
         for (Object row : rows) {
             Object[] r = (Object[]) row;
-            store.event((UUID) r[0], "rescued", ((Number) r[2]).intValue(), null,
-                    "lease of " + r[3] + " expired");
+            boolean failed = "FAILED".equals(r[4]);
+            store.event((UUID) r[0], failed ? "failed" : "rescued", ((Number) r[2]).intValue(), null,
+                    "lease of " + r[3] + " expired" + (failed ? " on the last attempt" : ""));
         }
-        return refs(rows);
+        return refs(rows.stream().filter(r -> "QUEUED".equals(((Object[]) r)[4])).toList());
     }
 
     /** Queued jobs still marked to publish after the grace period; stamps them as just sent. */

@@ -72,6 +72,8 @@ public class Job {
     private String requestHash;
     @Column(name = "to_publish")
     private boolean toPublish;
+    /** The next claim continues the current attempt (a slice ended, a drain, a snooze). */
+    private boolean resume;
     @Column(name = "schedule_id")
     private UUID scheduleId;
     @Column(name = "scheduled_for")
@@ -144,4 +146,5 @@ public class Job {
     public String idempotencyKey() { return idempotencyKey; }
     public String requestHash() { return requestHash; }
     public boolean toPublish() { return toPublish; }
+    public boolean resume() { return resume; }
 }

@@ -70,10 +70,10 @@ public class JobStore {
         int rows = em.createQuery("""
                 update Job set state = :to, leaseToken = :token, leaseOwner = :owner,
                     leaseExpiresAt = :expires, startedAt = coalesce(startedAt, :now),
-                    attempt = case when checkpoint is null or attempt = 0 then attempt + 1 else attempt end,
-                    toPublish = false, version = version + 1
+                    attempt = case when resume = true and state <> :running then attempt else attempt + 1 end,
+                    resume = false, toPublish = false, version = version + 1
                 where id = :id and cancelRequested = false and runAt <= :now
-                  and (state in :from or (state = :running and leaseExpiresAt < :now))""")
+                  and (state in :from or (state = :running and leaseExpiresAt < :now and attempt < maxAttempts))""")
                 .setParameter("to", Transition.CLAIM.to())
                 .setParameter("token", token)
                 .setParameter("owner", owner)
@@ -125,7 +125,7 @@ public class JobStore {
      */
     public boolean backoff(UUID id, UUID token, String error, Instant runAt) {
         int rows = em.createQuery("""
-                update Job set state = :to, error = :error, runAt = :runAt, checkpoint = null,
+                update Job set state = :to, error = :error, runAt = :runAt, resume = false,
                     leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
                 where id = :id and leaseToken = :token and state in :from""")
                 .setParameter("to", Transition.BACKOFF.to())
@@ -134,6 +134,43 @@ public class JobStore {
                 .setParameter("id", id)
                 .setParameter("token", token)
                 .setParameter("from", Transition.BACKOFF.from())
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * {@link Transition#BACKOFF} without a failure: the handler asked to run again at {@code runAt},
+     * from {@code checkpoint}. It uses no attempt: the next claim continues the current one.
+     */
+    public boolean snooze(UUID id, UUID token, Instant runAt, JsonNode checkpoint) {
+        int rows = em.createQuery("""
+                update Job set state = :to, runAt = :runAt, checkpoint = :checkpoint, resume = true,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from and cancelRequested = false""")
+                .setParameter("to", Transition.BACKOFF.to())
+                .setParameter("runAt", runAt)
+                .setParameter("checkpoint", checkpoint)
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.BACKOFF.from())
+                .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * {@link Transition#RETRY}: a person re-queues a failed or cancelled job. It starts over, with
+     * its attempts counted afresh; the caller removes its partial output and publishes it.
+     */
+    public boolean retry(UUID id) {
+        int rows = em.createQuery("""
+                update Job set state = :to, attempt = 0, resume = false, checkpoint = null, result = null, error = null,
+                    cancelRequested = false, finishedAt = null, runAt = :now, enqueuedAt = :now, toPublish = true,
+                    progressDone = 0, progressTotal = null, progressRate = null, version = version + 1
+                where id = :id and state in :from""")
+                .setParameter("to", Transition.RETRY.to())
+                .setParameter("now", clock.instant())
+                .setParameter("id", id)
+                .setParameter("from", Transition.RETRY.from())
                 .executeUpdate();
         return rows == 1;
     }
@@ -161,7 +198,7 @@ public class JobStore {
                 .executeUpdate();
         if (cancelled == 1) return false;
         int rows = em.createQuery("""
-                update Job set state = :to, checkpoint = :checkpoint, enqueuedAt = :now, toPublish = true,
+                update Job set state = :to, checkpoint = :checkpoint, enqueuedAt = :now, toPublish = true, resume = true,
                     leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
                 where id = :id and leaseToken = :token and state in :from""")
                 .setParameter("to", Transition.REQUEUE.to())
@@ -220,5 +257,33 @@ public class JobStore {
                 .setParameter(5, worker)
                 .setParameter(6, detail)
                 .executeUpdate();
+    }
+
+    /** One entry of a job's history. */
+    public record Event(Instant at, String type, int attempt, String worker, String detail) {
+    }
+
+    /** The job's history, oldest first. */
+    public List<Event> events(UUID jobId) {
+        List<?> rows = em.createNativeQuery("""
+                select at, type, attempt, worker, detail from longhaul.job_event where job_id = ?1 order by id""")
+                .setParameter(1, jobId)
+                .getResultList();
+        return rows.stream().map(r -> (Object[]) r).map(r -> new Event(instant(r[0]), (String) r[1],
+                ((Number) r[2]).intValue(), (String) r[3], (String) r[4])).toList();
+    }
+
+    /** Removes the job's partial output (its artifacts), before a retry starts it over. */
+    public void deleteOutput(UUID jobId) {
+        em.createNativeQuery("delete from longhaul.artifact where job_id = ?1").setParameter(1, jobId).executeUpdate();
+    }
+
+    private static Instant instant(Object value) {
+        return switch (value) {
+            case Instant i -> i;
+            case java.time.OffsetDateTime o -> o.toInstant();
+            case java.sql.Timestamp t -> t.toInstant();
+            default -> throw new IllegalStateException("not a timestamp: " + value);
+        };
     }
 }

@@ -2,11 +2,14 @@ package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.message.JobMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -27,6 +30,11 @@ import org.jboss.logging.Logger;
  * bounds the deliveries in hand. A delivery is acked when its slice is over, whatever the outcome:
  * the job's state in PostgreSQL is what counts. It is nacked (and requeued by RabbitMQ, up to the
  * queue's delivery limit) only when the worker could not reach PostgreSQL to decide.
+ *
+ * <p>On shutdown (SIGTERM) the worker drains: it takes no new job, and running jobs end their
+ * slice at the next chunk, checkpoint and re-queue, using no attempt, within
+ * {@code longhaul.worker.drain-grace}. Deliveries that arrive meanwhile are left unacked, so
+ * RabbitMQ gives them to another worker once this one's channel closes.
  */
 @ApplicationScoped
 public class Deliveries {
@@ -84,6 +92,12 @@ public class Deliveries {
             message.nack(e);
             return;
         }
+        if (runner.draining()) {
+            // stop consuming: left unacked, the delivery goes back to the queue, and to another
+            // worker, when this one closes its channel
+            permits.release();
+            return;
+        }
         try {
             JobRunner.Result result = runner.run(jobId);
             LOG.debugf("job %s: %s", jobId, result);
@@ -114,6 +128,13 @@ public class Deliveries {
             case String s -> s.getBytes(StandardCharsets.UTF_8);
             default -> String.valueOf(payload).getBytes(StandardCharsets.UTF_8);
         };
+    }
+
+    void drain(@Observes @Priority(1000) ShutdownEvent event) throws InterruptedException {
+        LOG.infof("draining: %d running jobs end their slice at the next chunk", runner.running());
+        int left = runner.drain(config.drainGrace());
+        if (left > 0) LOG.warnf("drain grace over with %d jobs still running; their leases will expire", left);
+        else LOG.info("drained");
     }
 
     @PreDestroy

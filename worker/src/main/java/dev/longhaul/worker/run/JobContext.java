@@ -12,10 +12,20 @@ import java.util.function.BooleanSupplier;
  * @param leaseToken    this run's lease token; chunked work fences its commits on it
  * @param asOf          the instant the job is "for": its schedule slot, or its creation
  * @param checkpoint    what the previous slice returned with {@link Outcome.Continue}, or null on the first
- * @param sliceDeadline when the handler should return {@link Outcome.Continue} at the latest
+ * @param sliceDeadline when the handler should return {@link Outcome.Continue} at the latest; read it
+ *                      often, it comes at once when the worker drains for shutdown
+ * @param stopFlag      true once the worker drains: the slice ends at the next chunk
  */
 public record JobContext<P>(UUID jobId, UUID leaseToken, P params, int attempt, JsonNode checkpoint,
-        Instant startedAt, Instant asOf, Instant sliceDeadline, Clock clock, BooleanSupplier cancelFlag) {
+        Instant startedAt, Instant asOf, Instant sliceDeadline, Clock clock, BooleanSupplier cancelFlag,
+        BooleanSupplier stopFlag) {
+
+    @Override
+    public Instant sliceDeadline() {
+        if (!stopFlag.getAsBoolean()) return sliceDeadline;
+        Instant now = clock.instant();
+        return now.isBefore(sliceDeadline) ? now : sliceDeadline;
+    }
 
     /** True once someone asked to cancel the job; stop at the next chunk boundary. */
     public boolean cancelRequested() {
@@ -23,6 +33,6 @@ public record JobContext<P>(UUID jobId, UUID leaseToken, P params, int attempt, 
     }
 
     public boolean sliceOver() {
-        return !clock.instant().isBefore(sliceDeadline);
+        return !clock.instant().isBefore(sliceDeadline());
     }
 }

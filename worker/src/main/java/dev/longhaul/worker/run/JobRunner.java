@@ -13,13 +13,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -42,25 +45,66 @@ public class JobRunner {
     private final RetryPolicy retryPolicy;
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
 
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean draining;
+
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
-            Clock clock, Instance<JobHandler<?>> all) {
+            RetryConfig retry, Clock clock, Instance<JobHandler<?>> all) {
         this.store = store;
         this.kinds = kinds;
         this.publisher = publisher;
         this.leases = leases;
         this.config = config;
         this.clock = clock;
-        this.retryPolicy = new RetryPolicy(config.retry().baseDelay(), config.retry().maxDelay(), new SecureRandom());
+        this.retryPolicy = new RetryPolicy(retry.baseDelay(), retry.maxDelay(), new SecureRandom());
         for (JobHandler<?> handler : all) {
             handlers.put(handler.spec().name(), handler);
         }
     }
 
     /** What became of a delivery; for logs and tests. */
-    public enum Result { DROPPED, SUCCEEDED, CONTINUED, RETRYING, FAILED, CANCELLED, LOST_LEASE }
+    public enum Result { DROPPED, SUCCEEDED, CONTINUED, SNOOZED, RETRYING, FAILED, CANCELLED, LOST_LEASE }
+
+    /** Jobs running now. */
+    public int running() {
+        return running.get();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Ends every running slice at its next chunk (each checkpoints and re-queues its job, using no
+     * attempt) and waits up to {@code grace} for them; returns how many were still running.
+     */
+    public int drain(Duration grace) throws InterruptedException {
+        draining = true;
+        Instant until = Instant.now().plus(grace);
+        synchronized (running) {
+            while (running.get() > 0) {
+                long left = Duration.between(Instant.now(), until).toMillis();
+                if (left <= 0) break;
+                running.wait(left);
+            }
+        }
+        return running.get();
+    }
 
     public Result run(UUID jobId) {
+        running.incrementAndGet();
+        try {
+            return runOnce(jobId);
+        } finally {
+            synchronized (running) {
+                running.decrementAndGet();
+                running.notifyAll();
+            }
+        }
+    }
+
+    private Result runOnce(UUID jobId) {
         UUID token = UUID.randomUUID();
         String worker = leases.workerId();
         Optional<Job> claimed = QuarkusTransaction.requiringNew().call(() -> {
@@ -105,7 +149,7 @@ public class JobRunner {
         Instant now = clock.instant();
         var context = new JobContext<>(job.id(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
                 job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(), now.plus(config.slice()), clock,
-                () -> leases.cancelRequested(job.id()));
+                () -> leases.cancelRequested(job.id()), () -> draining);
         return handler.run(context);
     }
 
@@ -115,6 +159,12 @@ public class JobRunner {
                     () -> store.succeed(job.id(), token, done.result()), Result.SUCCEEDED);
             case Outcome.Cancelled ignored -> record(job, "cancelled", null,
                     () -> store.cancelOwned(job.id(), token), Result.CANCELLED);
+            case Outcome.Snooze snooze -> {
+                JsonNode checkpoint = snooze.checkpoint() != null ? snooze.checkpoint() : job.checkpoint();
+                Instant runAt = clock.instant().plus(snooze.delay());
+                yield record(job, "snoozed", "until " + runAt, () -> store.snooze(job.id(), token, runAt, checkpoint),
+                        Result.SNOOZED);
+            }
             case Outcome.Continue next -> {
                 Result result = leases.cancelRequested(job.id())
                         ? record(job, "cancelled", null, () -> store.cancelOwned(job.id(), token), Result.CANCELLED)

@@ -27,14 +27,10 @@ public interface WorkerConfig {
     /** This worker's name in leases and history; defaults to host name and pid. */
     Optional<String> id();
 
-    /** Retry backoff: {@code base * 2^(attempt-1)}, capped, with jitter. */
-    Retry retry();
-
-    interface Retry {
-        @WithDefault("2s")
-        Duration baseDelay();
-
-        @WithDefault("10m")
-        Duration maxDelay();
-    }
+    /**
+     * On shutdown, how long running jobs have to end their slice (finish the chunk in hand,
+     * checkpoint, re-queue) before the worker exits anyway.
+     */
+    @WithDefault("25s")
+    Duration drainGrace();
 }

@@ -96,7 +96,7 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
                     state.put("updated", state.get("updated").asLong() + updated);
                     return matched;
                 },
-                context.sliceDeadline(), context::cancelRequested);
+                context::sliceDeadline, context::cancelRequested);
 
         return switch (result.end()) {
             case DONE -> {

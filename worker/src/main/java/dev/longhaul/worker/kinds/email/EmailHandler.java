@@ -116,7 +116,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
                 }
             }
             return handled;
-        }, context.sliceDeadline(), context::cancelRequested);
+        }, context::sliceDeadline, context::cancelRequested);
 
         return switch (result.end()) {
             case DONE -> new Outcome.Done(summary(context.jobId()));

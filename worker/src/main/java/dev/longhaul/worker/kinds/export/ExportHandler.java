@@ -110,7 +110,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), 5_000_000).run(dataset, checkpoint, "rows",
                 (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state,
                         artifactId, context),
-                context.sliceDeadline(), context::cancelRequested);
+                context::sliceDeadline, context::cancelRequested);
 
         return switch (result.end()) {
             case DONE -> {

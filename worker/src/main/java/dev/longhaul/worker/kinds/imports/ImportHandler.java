@@ -118,7 +118,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
                                 + "rows merged before them stay");
                     }
                     return walked;
-                }, context.sliceDeadline(), context::cancelRequested);
+                }, context::sliceDeadline, context::cancelRequested);
 
         return switch (result.end()) {
             case DONE -> finish(context, result.checkpoint(), staging);
@@ -171,7 +171,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         ObjectNode state = checkpoint.state().deepCopy();
         try (InputStream in = uploads.open(params.upload(), state.get("offset").asLong())) {
             CsvReader reader = new CsvReader(in, state.get("offset").asLong(), state.get("line").asLong());
-            while (context.clock().instant().isBefore(context.sliceDeadline()) && !context.cancelRequested()) {
+            while (!context.sliceOver() && !context.cancelRequested()) {
                 List<Long> lines = new ArrayList<>();
                 List<String[]> rows = new ArrayList<>();
                 List<Long> badLines = new ArrayList<>();

@@ -78,7 +78,7 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
                     aggregate(connection, orders, context.jobId(), params, daily, lo, hi);
                     return walked;
                 },
-                context.sliceDeadline(), context::cancelRequested);
+                context::sliceDeadline, context::cancelRequested);
         return switch (result.end()) {
             case DONE -> new Outcome.Done(finish(context.jobId(), params, daily, fence, result.checkpoint()));
             case CANCELLED -> new Outcome.Cancelled();

@@ -1,0 +1,53 @@
+package dev.longhaul.api.worker;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The workers that reported on their heartbeat, with the jobs each is running, in one query. */
+@Path("/api/workers")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkerResource {
+    /**
+     * @param lastSeen    the last heartbeat; a worker that died stops updating it
+     * @param runningJobs the jobs it holds a lease on now
+     */
+    public record WorkerView(String id, String host, long pid, Instant startedAt, Instant lastSeen, int concurrency,
+            int running, boolean draining, List<UUID> runningJobs) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @GET
+    public List<WorkerView> list() throws SQLException {
+        List<WorkerView> workers = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select w.id, w.host, w.pid, w.started_at, w.last_seen, w.concurrency, w.running, w.draining,
+                       coalesce((select array_agg(j.id order by j.started_at) from longhaul.job j
+                                 where j.state = 'RUNNING' and j.lease_owner = w.id), '{}')
+                from longhaul.worker w order by w.last_seen desc""");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Array jobs = rs.getArray(9);
+                List<UUID> running = new ArrayList<>();
+                for (Object id : (Object[]) jobs.getArray()) running.add((UUID) id);
+                workers.add(new WorkerView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
+                        rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7), rs.getBoolean(8), running));
+            }
+        }
+        return workers;
+    }
+}

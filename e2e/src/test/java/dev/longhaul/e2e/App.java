@@ -93,6 +93,16 @@ final class App implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGTERM, as a process manager stops a service; returns how long the process took to exit. */
+    java.time.Duration terminate(java.time.Duration atMost) throws Exception {
+        long t0 = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " did not exit within " + atMost + " of SIGTERM");
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - t0);
+    }
+
     /** {@code kill -STOP}: the process freezes wherever it is, mid-statement or mid-send. */
     void pause() throws Exception {
         signal("STOP");

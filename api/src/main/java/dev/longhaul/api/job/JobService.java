@@ -211,7 +211,7 @@ public class JobService {
             store.event(uuid, "retried", 0, null, "after " + before.state() + " on attempt " + before.attempt());
             return before;
         });
-        publisher.publish(List.of(new JobRef(job.id(), job.queue())));
+        publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
         return get(id);
     }
 

@@ -142,7 +142,14 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             } catch (IllegalArgumentException e) {
                 throw new Failure.Discard(e.getMessage());
             }
-            new Staging(context.jobId(), header.fields().size()).create(connection);
+            // a job retried from scratch starts from an empty staging table and no rejections
+            Staging staging = new Staging(context.jobId(), header.fields().size());
+            staging.drop(connection);
+            staging.create(connection);
+            try (PreparedStatement s = connection.prepareStatement("delete from longhaul.import_rejection where job_id = ?")) {
+                s.setObject(1, context.jobId());
+                s.executeUpdate();
+            }
             ObjectNode state = mapper.createObjectNode();
             state.put("phase", "stage");
             ArrayNode names = state.putArray("header");

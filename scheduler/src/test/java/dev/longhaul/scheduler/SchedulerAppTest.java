@@ -89,6 +89,43 @@ class SchedulerAppTest {
     }
 
     @Test
+    void aJobWhoseLeaseExpiredOnItsLastAttemptFailsWithTheReason() throws Exception {
+        var spec = new JobSpec("sleep", mapper.readTree("{\"seconds\":1}"), "default", 0, null, 2, null, null);
+        Job job = Job.submit(spec, clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        UUID id = job.id();
+        // its worker died on attempt 2 of 2: a job that keeps killing its workers must not loop
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                update longhaul.job set state = 'RUNNING', attempt = 2, lease_token = gen_random_uuid(),
+                    lease_owner = 'dead-again', lease_expires_at = now() - interval '1 minute', to_publish = false
+                where id = ?1""").setParameter(1, id).executeUpdate());
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow()).state() == JobState.FAILED);
+        Job failed = QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+        assertThat(failed.error()).contains("dead-again", "last attempt");
+        assertThat(failed.finishedAt()).isNotNull();
+        assertThat(failed.toPublish()).isFalse();
+    }
+
+    @Test
+    void aQueuedJobWhosePublishWasNeverConfirmedIsSentAgain() throws Exception {
+        Job job = Job.submit(new JobSpec("noop", mapper.createObjectNode(), "default", 0, null, 1, null, null), clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        UUID id = job.id();
+        // the api committed it and died before RabbitMQ confirmed the message
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                update longhaul.job set to_publish = true, enqueued_at = now() - interval '1 minute' where id = ?1""")
+                .setParameter(1, id).executeUpdate());
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow()).toPublish());
+        Job sent = QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+        assertThat(sent.state()).isEqualTo(JobState.QUEUED);
+        assertThat(sent.enqueuedAt()).isAfter(clock.instant().minusSeconds(30));
+    }
+
+    @Test
     void theDefaultSchedulesAreSeededOnFirstStart() {
         List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "select name, cron, timezone, job_kind, job_params::text from longhaul.schedule order by name").getResultList());

@@ -178,6 +178,55 @@ class ChunkedJobsE2ETest {
         assertThat(raw).contains("sales-daily-2025-01-01-2026-01-01.csv");
     }
 
+    @Test
+    void aRunningExportCancelledThroughTheApiStopsWithinTenSecondsAndLeavesNoFile() throws Exception {
+        String id = jobs.submit(fullExport());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs.get(id).get("progress").get("done").asLong() > 0);
+        long t0 = System.nanoTime();
+        assertThat(jobs.post("/api/jobs/" + id + "/cancel").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELLED".equals(jobs.get(id).get("state").asText()));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        JsonNode job = jobs.get(id);
+        assertThat(job.get("progress").get("done").asLong()).isLessThan(ORDERS);
+        assertThat(job.get("artifacts")).isEmpty();
+        assertThat(count("longhaul.artifact where job_id = '" + id + "'")).isZero();
+    }
+
+    @Test
+    void anExportSurvivesAPostgresqlRestartAndCompletesWithTheSameFile() throws Exception {
+        String reference = jobs.awaitSuccess(jobs.submit(fullExport()), Duration.ofMinutes(3)).get("result").get("sha256").asText();
+        String id = jobs.submit(fullExport());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobs.get(id).get("progress").get("done").asLong() >= 0.2 * ORDERS);
+
+        // every connection of every app is cut, and the database is away for a moment
+        // (a start right after a stop can find the old postmaster still leaving: it is tried again)
+        Process restart = new ProcessBuilder("bash", "-c", """
+                read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
+                pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" stop -m fast
+                for i in $(seq 1 60); do
+                  pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start && exit 0
+                  sleep 0.5
+                done
+                exit 1""")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(restart.waitFor()).isZero();
+
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(3));
+        assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
+        assertThat(job.get("result").get("sha256").asText()).isEqualTo(reference);
+        assertThat(jobs.sha256(job.get("artifacts").get(0).get("url").asText())).isEqualTo(reference);
+        assertThat(worker.alive()).isTrue();
+    }
+
+    private static long count(String from) throws Exception {
+        try (Connection c = Jobs.db(); var s = c.createStatement(); var rs = s.executeQuery("select count(*) from " + from)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static String fullExport() {
         return "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\","
                 + "\"columns\":[\"id\",\"created_at\",\"status\",\"total_cents\",\"customer_email\"]}}";

@@ -37,6 +37,12 @@ final class Jobs {
         return JSON.readTree(response.body()).get("id").asText();
     }
 
+    /** A bodiless POST, e.g. a cancel. */
+    HttpResponse<String> post(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     JsonNode get(String id) throws Exception {
         var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs/" + id))).build(),
                 HttpResponse.BodyHandlers.ofString());

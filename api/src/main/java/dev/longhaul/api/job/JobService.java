@@ -160,6 +160,9 @@ public class JobService {
         if (maxAttempts < 1 || maxAttempts > 100) {
             errors.add(new FieldError("maxAttempts", "must be between 1 and 100"));
         }
+        if (request.timeoutSeconds() != null && (request.timeoutSeconds() < 1 || request.timeoutSeconds() > 604_800)) {
+            errors.add(new FieldError("timeoutSeconds", "must be between 1 and 604800 (a week)"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(prefix.isEmpty() ? errors
                     : errors.stream().map(e -> e.prefixed(prefix)).toList());
@@ -168,7 +171,7 @@ public class JobService {
                 ? mapper.createObjectNode() : request.params();
         return new JobSpec(request.kind(), params, queue, priority,
                 request.runAt() == null ? null : request.runAt().toInstant(), maxAttempts,
-                idempotencyKey, idempotencyKey == null ? null : hash(request));
+                idempotencyKey, idempotencyKey == null ? null : hash(request), request.timeoutSeconds());
     }
 
     /** sha256 of the request with object keys sorted, so key order and whitespace don't matter. */

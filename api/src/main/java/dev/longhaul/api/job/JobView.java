@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /** A job as the API shows it. Timestamps are ISO-8601 in UTC. */
 public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
-        int attempt, int maxAttempts, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
+        int attempt, int maxAttempts, Integer timeoutSeconds, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
         boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts,
         UUID scheduleId, Instant scheduledFor) {
 
@@ -37,7 +37,7 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
         }
         var progress = new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);
         return new JobView(job.id(), job.kind(), job.queue(), job.priority(), job.state(), job.params(),
-                job.attempt(), job.maxAttempts(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
+                job.attempt(), job.maxAttempts(), job.timeoutSeconds(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
                 job.cancelRequested(), progress, job.result(), job.error(),
                 files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
                         "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList(),

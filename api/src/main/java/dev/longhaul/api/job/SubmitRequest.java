@@ -9,7 +9,7 @@ import java.util.List;
  * against the kind's params record.
  */
 public record SubmitRequest(String kind, JsonNode params, String queue, Integer priority,
-        OffsetDateTime runAt, Integer maxAttempts) {
+        OffsetDateTime runAt, Integer maxAttempts, Integer timeoutSeconds) {
 
     /** The body of {@code POST /api/jobs/batch}. */
     public record Batch(List<SubmitRequest> jobs) {

@@ -131,7 +131,7 @@ public class ScheduleService {
     }
 
     private static SubmitRequest template(Schedule s) {
-        return new SubmitRequest(s.jobKind(), s.jobParams(), s.jobQueue(), null, null, null);
+        return new SubmitRequest(s.jobKind(), s.jobParams(), s.jobQueue(), null, null, null, null);
     }
 
     private record Valid(Schedule.Misfire misfire, Schedule.Overlap overlap, JobSpec spec) {

@@ -76,6 +76,8 @@ class BadInputTest {
                 Arguments.of("email without a rate", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"}}}", 400, "params.ratePerSecond"),
                 Arguments.of("email to a column that does not exist", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10,\"to\":\"phone\"}}", 400, "params.to"),
                 Arguments.of("email to a segment of an unknown dataset", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"leads\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10}}", 400, "params.segment.dataset"),
+                Arguments.of("a timeout of zero", "{\"kind\":\"noop\",\"timeoutSeconds\":0}", 400, "timeoutSeconds"),
+                Arguments.of("a timeout over a week", "{\"kind\":\"noop\",\"timeoutSeconds\":604801}", 400, "timeoutSeconds"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
     }
 

@@ -74,6 +74,10 @@ public class Job {
     private boolean toPublish;
     /** The next claim continues the current attempt (a slice ended, a drain, a snooze). */
     private boolean resume;
+    @Column(name = "timeout_seconds")
+    private Integer timeoutSeconds;
+    @Column(name = "attempt_started_at")
+    private Instant attemptStartedAt;
     @Column(name = "schedule_id")
     private UUID scheduleId;
     @Column(name = "scheduled_for")
@@ -106,6 +110,7 @@ public class Job {
         job.toPublish = due;
         job.idempotencyKey = spec.idempotencyKey();
         job.requestHash = spec.requestHash();
+        job.timeoutSeconds = spec.timeoutSeconds();
         return job;
     }
 
@@ -147,4 +152,8 @@ public class Job {
     public String requestHash() { return requestHash; }
     public boolean toPublish() { return toPublish; }
     public boolean resume() { return resume; }
+    /** Seconds one attempt may run, or null for the kind's default. */
+    public Integer timeoutSeconds() { return timeoutSeconds; }
+    /** When the current (or last) attempt began. */
+    public Instant attemptStartedAt() { return attemptStartedAt; }
 }

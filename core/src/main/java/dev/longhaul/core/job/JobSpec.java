@@ -9,7 +9,14 @@ import java.time.Instant;
  * @param params         the kind's parameters, already validated against its params record
  * @param idempotencyKey the client's key, or null
  * @param requestHash    a hash of the normalized request, compared on an idempotent replay
+ * @param timeoutSeconds how long one attempt may run; null for the kind's default
  */
 public record JobSpec(String kind, JsonNode params, String queue, int priority, Instant runAt,
-        int maxAttempts, String idempotencyKey, String requestHash) {
+        int maxAttempts, String idempotencyKey, String requestHash, Integer timeoutSeconds) {
+
+    /** A spec with its kind's default timeout. */
+    public JobSpec(String kind, JsonNode params, String queue, int priority, Instant runAt, int maxAttempts,
+            String idempotencyKey, String requestHash) {
+        this(kind, params, queue, priority, runAt, maxAttempts, idempotencyKey, requestHash, null);
+    }
 }

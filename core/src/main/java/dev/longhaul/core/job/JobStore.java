@@ -70,6 +70,7 @@ public class JobStore {
         int rows = em.createQuery("""
                 update Job set state = :to, leaseToken = :token, leaseOwner = :owner,
                     leaseExpiresAt = :expires, startedAt = coalesce(startedAt, :now),
+                    attemptStartedAt = case when resume = true and state <> :running then coalesce(attemptStartedAt, :now) else :now end,
                     attempt = case when resume = true and state <> :running then attempt else attempt + 1 end,
                     resume = false, toPublish = false, version = version + 1
                 where id = :id and cancelRequested = false and runAt <= :now

@@ -24,6 +24,11 @@ public interface KindSpec<P extends Record> {
         return 5;
     }
 
+    /** How long one attempt may run unless the job says otherwise: an hour. */
+    default java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(1);
+    }
+
     /**
      * Checks that need more than annotations (e.g. that a dataset and its columns exist). Runs
      * after Bean Validation passed; throw {@link InvalidRequestException} naming fields relative to

@@ -120,9 +120,18 @@ public class JobRunner {
             return Result.DROPPED;
         }
         Job job = claimed.get();
-        leases.hold(jobId, token);
+        Instant attemptDeadline = attemptDeadline(job);
+        if (!clock.instant().isBefore(attemptDeadline)) {
+            return failed(job, token, new AttemptTimeout(job, timeout(job)));
+        }
+        leases.hold(jobId, token, attemptDeadline);
         try {
-            return finish(job, token, runHandler(job, token));
+            Outcome outcome = runHandler(job, token, attemptDeadline);
+            if (outcome instanceof Outcome.Continue && !clock.instant().isBefore(attemptDeadline)) {
+                // the slice ended at the attempt's deadline, not the slice's: this attempt failed
+                return failed(job, token, new AttemptTimeout(job, timeout(job)));
+            }
+            return finish(job, token, outcome);
         } catch (HandlerFailure failure) {
             return failed(job, token, failure.getCause());
         } finally {
@@ -130,13 +139,32 @@ public class JobRunner {
         }
     }
 
-    private Outcome runHandler(Job job, UUID token) throws HandlerFailure {
+    /** The job's own timeout, or its kind's default. */
+    private Duration timeout(Job job) {
+        if (job.timeoutSeconds() != null) return Duration.ofSeconds(job.timeoutSeconds());
+        JobHandler<?> handler = handlers.get(job.kind());
+        return handler == null ? Duration.ofHours(1) : handler.spec().defaultTimeout();
+    }
+
+    private Instant attemptDeadline(Job job) {
+        Instant start = job.attemptStartedAt() != null ? job.attemptStartedAt() : clock.instant();
+        return start.plus(timeout(job));
+    }
+
+    /** An attempt that ran past its job's timeout; retryable like any failure. */
+    static final class AttemptTimeout extends Exception {
+        AttemptTimeout(Job job, Duration timeout) {
+            super("attempt " + job.attempt() + " ran longer than its timeout of " + timeout.toSeconds() + " s");
+        }
+    }
+
+    private Outcome runHandler(Job job, UUID token, Instant attemptDeadline) throws HandlerFailure {
         JobHandler<?> handler = handlers.get(job.kind());
         if (handler == null) {
             throw new HandlerFailure(new Failure.Discard("this worker has no handler for kind '" + job.kind() + "'"));
         }
         try {
-            return invoke(handler, job, token);
+            return invoke(handler, job, token, attemptDeadline);
         } catch (InvalidRequestException e) {
             throw new HandlerFailure(new Failure.Discard("invalid params: " + e.getMessage()));
         } catch (Exception | StackOverflowError e) {
@@ -144,11 +172,15 @@ public class JobRunner {
         }
     }
 
-    private <P extends Record> Outcome invoke(JobHandler<P> handler, Job job, UUID token) throws Exception {
+    private <P extends Record> Outcome invoke(JobHandler<P> handler, Job job, UUID token, Instant attemptDeadline)
+            throws Exception {
         P params = kinds.parse(handler.spec(), job.params());
         Instant now = clock.instant();
+        Instant sliceEnd = now.plus(config.slice());
+        // the timeout is enforced at chunk boundaries: the slice ends no later than the attempt may
         var context = new JobContext<>(job.id(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
-                job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(), now.plus(config.slice()), clock,
+                job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(),
+                sliceEnd.isBefore(attemptDeadline) ? sliceEnd : attemptDeadline, clock,
                 () -> leases.cancelRequested(job.id()), () -> draining);
         return handler.run(context);
     }
@@ -197,7 +229,7 @@ public class JobRunner {
     }
 
     private Result failed(Job job, UUID token, Throwable cause) {
-        String error = cause instanceof Failure.Discard ? cause.getMessage()
+        String error = cause instanceof Failure.Discard || cause instanceof AttemptTimeout ? cause.getMessage()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         if (!(cause instanceof Failure.Discard) && job.attempt() < job.maxAttempts()) {
             Instant runAt = clock.instant().plus(retryPolicy.delay(job.attempt()));

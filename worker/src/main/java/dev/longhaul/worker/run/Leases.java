@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +32,7 @@ public class Leases {
     Clock clock;
 
     private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> deadlines = new ConcurrentHashMap<>();
     private final Set<UUID> cancelRequested = ConcurrentHashMap.newKeySet();
     private volatile String workerId;
 
@@ -49,12 +51,18 @@ public class Leases {
         }
     }
 
-    void hold(UUID jobId, UUID token) {
+    /**
+     * Renews the lease until {@code attemptDeadline}: a handler stuck inside one long chunk past
+     * its job's timeout then loses the job to the sweeper, which counts the attempt as failed.
+     */
+    void hold(UUID jobId, UUID token, Instant attemptDeadline) {
         held.put(jobId, token);
+        deadlines.put(jobId, attemptDeadline);
     }
 
     void release(UUID jobId) {
         held.remove(jobId);
+        deadlines.remove(jobId);
         cancelRequested.remove(jobId);
     }
 
@@ -73,8 +81,14 @@ public class Leases {
     }
 
     private void renewAll() {
-        var expires = clock.instant().plus(config.lease());
+        var now = clock.instant();
+        var expires = now.plus(config.lease());
         held.forEach((jobId, token) -> {
+            Instant deadline = deadlines.get(jobId);
+            if (deadline != null && now.isAfter(deadline)) {
+                LOG.warnf("job %s is past its timeout; its lease is no longer renewed", jobId);
+                return;
+            }
             var rows = em.createNativeQuery("""
                     update longhaul.job set lease_expires_at = ?1
                     where id = ?2 and lease_token = ?3 and state = ?4

@@ -78,8 +78,27 @@ class RetryTest {
         assertThat(job.finishedAt()).isAfter(before.plusMillis(450));
     }
 
+    @Test
+    void anAttemptPastItsTimeoutFailsAtTheNextChunkAndTheJobEndsFailedAfterItsAttempts() throws Exception {
+        UUID id = submit("sleep", "{\"seconds\":60}", 2, 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> find(id).state() == JobState.FAILED);
+
+        Job job = find(id);
+        assertThat(job.attempt()).isEqualTo(2);
+        assertThat(job.error()).isEqualTo("attempt 2 ran longer than its timeout of 1 s");
+        List<JobStore.Event> events = QuarkusTransaction.requiringNew().call(() -> store.events(id));
+        assertThat(events).extracting(JobStore.Event::type).containsExactly("claimed", "retrying", "claimed", "failed");
+        // each attempt ran about its second, not the sleep's minute
+        assertThat(Duration.between(events.get(0).at(), events.get(1).at())).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+    }
+
     private UUID submit(String kind, String params, int maxAttempts) throws Exception {
-        Job job = Job.submit(new JobSpec(kind, mapper.readTree(params), "default", 0, null, maxAttempts, null, null), clock);
+        return submit(kind, params, maxAttempts, null);
+    }
+
+    private UUID submit(String kind, String params, int maxAttempts, Integer timeoutSeconds) throws Exception {
+        Job job = Job.submit(new JobSpec(kind, mapper.readTree(params), "default", 0, null, maxAttempts, null, null,
+                timeoutSeconds), clock);
         QuarkusTransaction.requiringNew().run(() -> store.insert(job));
         publisher.publish(List.of(new JobRef(job.id(), "default")));
         return job.id();

@@ -43,6 +43,12 @@ public class BulkUpdateKind extends Kind<BulkUpdateKind.Params> {
         }
     }
 
+    /** A big table may take hours. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(6);
+    }
+
     @Inject
     Datasets datasets;
 

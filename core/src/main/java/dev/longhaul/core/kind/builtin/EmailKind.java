@@ -55,6 +55,12 @@ public class EmailKind extends Kind<EmailKind.Params> {
         }
     }
 
+    /** A campaign runs at its rate: a day. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(24);
+    }
+
     @Inject
     Datasets datasets;
 

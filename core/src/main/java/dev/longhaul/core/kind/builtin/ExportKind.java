@@ -62,6 +62,12 @@ public class ExportKind extends Kind<ExportKind.Params> {
         }
     }
 
+    /** A big table may take hours. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(6);
+    }
+
     @Inject
     Datasets datasets;
 

@@ -69,6 +69,12 @@ public class ImportKind extends Kind<ImportKind.Params> {
         }
     }
 
+    /** A big table may take hours. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(6);
+    }
+
     @Inject
     Datasets datasets;
     @Inject

@@ -83,4 +83,10 @@ public class ReportKind extends Kind<ReportKind.Params> {
             throw new InvalidRequestException("to", "the period may span at most 20 years");
         }
     }
+
+    /** A big table may take hours. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(6);
+    }
 }

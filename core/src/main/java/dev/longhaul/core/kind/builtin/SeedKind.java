@@ -36,4 +36,10 @@ public class SeedKind extends Kind<SeedKind.Params> {
             return Boolean.TRUE.equals(reset);
         }
     }
+
+    /** A big table may take hours. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(6);
+    }
 }

@@ -22,4 +22,10 @@ public class SleepKind extends Kind<SleepKind.Params> {
     /** @param seconds how long to wait, 0 to 86,400 (one day); may be fractional */
     public record Params(@NotNull @Min(0) @Max(86_400) Double seconds) {
     }
+
+    /** Longer than the longest sleep. */
+    @Override
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofHours(25);
+    }
 }

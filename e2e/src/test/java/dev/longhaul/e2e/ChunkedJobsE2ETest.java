@@ -93,8 +93,20 @@ class ChunkedJobsE2ETest {
             JsonNode progress = jobs.get(id).get("progress");
             return progress.get("done").asLong() >= 0.4 * ORDERS;
         });
+        // kill it between a write and its commit: frozen while parts of a chunk are stored but the
+        // chunk's checkpoint (which names the next part) is not committed; else let it run on
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            worker.pause();
+            if (partsPastCheckpoint(id) > 0) {
+                worker.kill();
+                return true;
+            }
+            worker.resume();
+            return false;
+        });
         long doneAtKill = jobs.get(id).get("progress").get("done").asLong();
-        worker.kill();
+        long orphans = partsPastCheckpoint(id);
+        assertThat(orphans).isPositive();
         assertThat(jobs.get(id).get("state").asText()).isEqualTo("RUNNING");
         worker = App.start("worker", WORKER_ENV, "128m");
 
@@ -218,6 +230,13 @@ class ChunkedJobsE2ETest {
         assertThat(job.get("result").get("sha256").asText()).isEqualTo(reference);
         assertThat(jobs.sha256(job.get("artifacts").get(0).get("url").asText())).isEqualTo(reference);
         assertThat(worker.alive()).isTrue();
+    }
+
+    /** Stored parts of the job's file at or after the part its committed checkpoint names next. */
+    private static long partsPastCheckpoint(String jobId) throws Exception {
+        return count("longhaul.artifact_part p join longhaul.artifact a on a.id = p.artifact_id "
+                + "join longhaul.job j on j.id = a.job_id where j.id = '" + jobId + "' "
+                + "and p.seq >= (j.checkpoint -> 'state' ->> 'part')::int");
     }
 
     private static long count(String from) throws Exception {

@@ -47,8 +47,16 @@ class ReliabilityE2ETest {
             String id = jobs.submit("{\"kind\":\"sleep\",\"params\":{\"seconds\":6}}");
             await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(jobs.get(id).get("state").asText()));
             second = App.start("worker", WORKER_ENV);
+            // both report in, and the first one holds the job
+            long firstPid = first.pid();
+            long secondPid = second.pid();
+            await().atMost(Duration.ofSeconds(20)).until(() -> workers().stream().anyMatch(w -> w.get("pid").asLong() == secondPid)
+                    && workers().stream().anyMatch(w -> w.get("pid").asLong() == firstPid
+                            && w.get("runningJobs").toString().contains(id) && w.get("concurrency").asInt() == 8));
 
             Duration exit = first.terminate(Duration.ofSeconds(20));
+            // a worker that stops leaves the registry
+            assertThat(workers()).noneMatch(w -> w.get("pid").asLong() == firstPid);
             // it handed the job back at once rather than waiting for it or for its lease
             assertThat(exit).isLessThan(Duration.ofSeconds(10));
             assertThat(jobs.get(id).get("state").asText()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
@@ -62,6 +70,37 @@ class ReliabilityE2ETest {
         } finally {
             if (second != null) second.close();
             if (first.alive()) first.kill();
+        }
+    }
+
+    @Test
+    void aWorkerKilledBetweenItsCommitAndItsAckLeavesTheJobDoneOnce() throws Exception {
+        // the worker reaches RabbitMQ through a proxy: cut it, and its ack can never leave
+        try (TcpProxy broker = new TcpProxy(5672)) {
+            var env = new java.util.HashMap<>(WORKER_ENV);
+            env.put("RABBITMQ_PORT", String.valueOf(broker.port()));
+            App first = App.start("worker", env);
+            App second = null;
+            try {
+                String id = jobs.submit("{\"kind\":\"sleep\",\"params\":{\"seconds\":2}}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(jobs.get(id).get("state").asText()));
+                broker.cut();
+                // the job commits its success in PostgreSQL; the ack is stuck behind the cut
+                await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCEEDED".equals(jobs.get(id).get("state").asText()));
+                first.kill();
+
+                // RabbitMQ gives the unacked delivery to another worker, which finds the job done
+                second = App.start("worker", WORKER_ENV);
+                App other = second;
+                await().atMost(Duration.ofSeconds(60)).until(() -> droppedDeliveries(other) >= 1);
+                JsonNode job = jobs.get(id);
+                assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
+                assertThat(job.get("attempt").asInt()).isEqualTo(1);
+                assertThat(events(id)).extracting(e -> e[0]).containsExactly("claimed", "succeeded");
+            } finally {
+                if (second != null) second.close();
+                if (first.alive()) first.kill();
+            }
         }
     }
 
@@ -109,6 +148,16 @@ class ReliabilityE2ETest {
         }
     }
 
+    /** The worker's count of deliveries it dropped because PostgreSQL said the job was not its to run. */
+    private static double droppedDeliveries(App worker) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.url("/q/metrics"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.body().lines()
+                .filter(l -> l.startsWith("longhaul_worker_deliveries_total") && l.contains("result=\"dropped\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private static void rabbitmqctl(String command) throws Exception {
         Process p = new ProcessBuilder("rabbitmqctl", "-q", command).inheritIO().start();
         assertThat(p.waitFor()).as("rabbitmqctl " + command).isZero();
@@ -135,6 +184,16 @@ class ReliabilityE2ETest {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** GET /api/workers. */
+    private static List<JsonNode> workers() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url("/api/workers"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> list = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).forEach(list::add);
+        return list;
     }
 
     /** [type, worker] of each event, oldest first. */

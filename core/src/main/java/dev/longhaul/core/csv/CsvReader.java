@@ -22,9 +22,10 @@ public final class CsvReader {
      *
      * @param line      the physical line it starts on, from 1
      * @param endOffset the byte offset just after it: where the next record starts
+     * @param nextLine  the line just after it (a quoted field may span lines): where the next record starts
      * @param error     why it is malformed, or null
      */
-    public record Record(long line, List<String> fields, long endOffset, String error) {
+    public record Record(long line, List<String> fields, long endOffset, long nextLine, String error) {
     }
 
     private final InputStream in;
@@ -67,13 +68,13 @@ public final class CsvReader {
         while (true) {
             int b = read();
             if (b < 0) {
-                if (quoted && !closed) return new Record(start, fields, offset, "a quoted field is never closed");
+                if (quoted && !closed) return new Record(start, fields, offset, line, "a quoted field is never closed");
                 fields.add(text());
-                return new Record(start, fields, offset, null);
+                return new Record(start, fields, offset, line, null);
             }
             if (++recordBytes > MAX_RECORD_BYTES) {
                 skipLine(b);
-                return new Record(start, fields, offset, "the row is longer than " + MAX_RECORD_BYTES + " bytes (an unclosed quote?)");
+                return new Record(start, fields, offset, line, "the row is longer than " + MAX_RECORD_BYTES + " bytes (an unclosed quote?)");
             }
             if (quoted && !closed) {
                 if (b == '"') {
@@ -98,19 +99,19 @@ public final class CsvReader {
                 case '\n', '\r' -> {
                     endOfLine(b);
                     fields.add(text());
-                    return new Record(start, fields, offset, null);
+                    return new Record(start, fields, offset, line, null);
                 }
                 case '"' -> {
                     if (closed || fieldLength > 0) {
                         skipLine(b);
-                        return new Record(start, fields, offset, "a quote inside an unquoted field, or after a closing quote");
+                        return new Record(start, fields, offset, line, "a quote inside an unquoted field, or after a closing quote");
                     }
                     quoted = true;
                 }
                 default -> {
                     if (closed) {
                         skipLine(b);
-                        return new Record(start, fields, offset, "text after a closing quote");
+                        return new Record(start, fields, offset, line, "text after a closing quote");
                     }
                     append(b);
                 }

@@ -141,13 +141,30 @@ public class JobStore {
 
     /**
      * {@link Transition#BACKOFF} without a failure: the handler asked to run again at {@code runAt},
-     * from {@code checkpoint}. It uses no attempt: the next claim continues the current one.
+     * from {@code checkpoint}. It uses no attempt: the next claim continues the current one. A
+     * cancel request that arrived meanwhile ends the job {@code CANCELLED} instead.
+     *
+     * @return true if the job was snoozed, false if it was cancelled or the lease was lost
      */
     public boolean snooze(UUID id, UUID token, Instant runAt, JsonNode checkpoint) {
-        int rows = em.createQuery("""
-                update Job set state = :to, runAt = :runAt, checkpoint = :checkpoint, resume = true,
+        // a cancel request that came in meanwhile wins, as for a requeue
+        int cancelled = em.createQuery("""
+                update Job set state = :cancelled, checkpoint = :checkpoint, finishedAt = :now, toPublish = false,
                     leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
-                where id = :id and leaseToken = :token and state in :from and cancelRequested = false""")
+                where id = :id and leaseToken = :token and state in :from and cancelRequested = true""")
+                .setParameter("cancelled", Transition.CANCEL.to())
+                .setParameter("checkpoint", checkpoint)
+                .setParameter("now", clock.instant())
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.CANCEL.from())
+                .executeUpdate();
+        if (cancelled == 1) return false;
+        // the attempt's timeout clock starts again when it wakes: the snooze is not running time
+        int rows = em.createQuery("""
+                update Job set state = :to, runAt = :runAt, checkpoint = :checkpoint, resume = true, attemptStartedAt = null,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from""")
                 .setParameter("to", Transition.BACKOFF.to())
                 .setParameter("runAt", runAt)
                 .setParameter("checkpoint", checkpoint)

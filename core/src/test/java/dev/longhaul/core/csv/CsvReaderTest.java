@@ -31,15 +31,19 @@ class CsvReaderTest {
     }
 
     @Test
-    void aReaderResumesAtARecordsEndOffset() throws Exception {
-        String csv = "h1,h2\n1,one\n2,\"t\nwo\"\n3,three";
+    void aReaderResumesAtARecordsEndOffsetAndNextLine() throws Exception {
+        String csv = "h1,h2\n1,one\n2,\"t\nwo\"\n3,three\n4,four";
         List<CsvReader.Record> whole = all(csv, 0, 1);
-        CsvReader.Record second = whole.get(1);
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        String rest = new String(bytes, (int) second.endOffset(), bytes.length - (int) second.endOffset(), StandardCharsets.UTF_8);
-        List<CsvReader.Record> resumed = all(rest, second.endOffset(), second.line() + 1);
-        assertThat(resumed).isEqualTo(whole.subList(2, 4));
-        assertThat(resumed.get(1).fields()).containsExactly("3", "three");
+        // after a one-line record, and after one whose quoted field spans two lines
+        for (int after : new int[] {1, 2}) {
+            CsvReader.Record last = whole.get(after);
+            String rest = new String(bytes, (int) last.endOffset(), bytes.length - (int) last.endOffset(), StandardCharsets.UTF_8);
+            List<CsvReader.Record> resumed = all(rest, last.endOffset(), last.nextLine());
+            assertThat(resumed).isEqualTo(whole.subList(after + 1, whole.size()));
+        }
+        assertThat(whole.get(2).nextLine()).isEqualTo(5);
+        assertThat(whole.get(4).line()).isEqualTo(6);
     }
 
     private static List<CsvReader.Record> all(String csv, long offset, long line) throws Exception {

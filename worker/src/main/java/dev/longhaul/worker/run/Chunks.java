@@ -51,7 +51,9 @@ public class Chunks {
 
     /** A loop with its own target, maximum and growth per chunk ({@link ChunkSizer#GENTLE} for writes). */
     public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows, double growth) {
-        return new ChunkLoop(dataSource, new ChunkSizer(config.minRows(), Math.max(config.minRows(), maxRows), target, growth),
+        // a small maximum (a slow rate limit) wins over the usual minimum
+        int max = Math.max(1, maxRows);
+        return new ChunkLoop(dataSource, new ChunkSizer(Math.min(config.minRows(), max), max, target, growth),
                 fence(context), clock, mapper);
     }
 

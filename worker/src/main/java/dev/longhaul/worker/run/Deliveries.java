@@ -92,14 +92,11 @@ public class Deliveries {
             message.nack(e);
             return;
         }
-        if (runner.draining()) {
-            // stop consuming: left unacked, the delivery goes back to the queue, and to another
-            // worker, when this one closes its channel
-            permits.release();
-            return;
-        }
         try {
             JobRunner.Result result = runner.run(jobId);
+            // stop consuming: left unacked, the delivery goes back to the queue, and to another
+            // worker, when this one closes its channel
+            if (result == JobRunner.Result.DRAINING) return;
             LOG.debugf("job %s: %s", jobId, result);
             meters.counter("longhaul.worker.deliveries", "result", result.name().toLowerCase()).increment();
             message.ack();

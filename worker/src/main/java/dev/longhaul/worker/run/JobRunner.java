@@ -64,7 +64,9 @@ public class JobRunner {
     }
 
     /** What became of a delivery; for logs and tests. */
-    public enum Result { DROPPED, SUCCEEDED, CONTINUED, SNOOZED, RETRYING, FAILED, CANCELLED, LOST_LEASE }
+    public enum Result { DROPPED, SUCCEEDED, CONTINUED, SNOOZED, RETRYING, FAILED, CANCELLED, LOST_LEASE,
+        /** Not run: the worker is draining; leave the delivery unacked for another worker. */
+        DRAINING }
 
     /** Jobs running now. */
     public int running() {
@@ -95,6 +97,8 @@ public class JobRunner {
     public Result run(UUID jobId) {
         running.incrementAndGet();
         try {
+            // counted first, checked second: a drain that saw no running job sees no new one start
+            if (draining) return Result.DRAINING;
             return runOnce(jobId);
         } finally {
             synchronized (running) {
@@ -194,8 +198,13 @@ public class JobRunner {
             case Outcome.Snooze snooze -> {
                 JsonNode checkpoint = snooze.checkpoint() != null ? snooze.checkpoint() : job.checkpoint();
                 Instant runAt = clock.instant().plus(snooze.delay());
-                yield record(job, "snoozed", "until " + runAt, () -> store.snooze(job.id(), token, runAt, checkpoint),
-                        Result.SNOOZED);
+                Result result = record(job, "snoozed", "until " + runAt,
+                        () -> store.snooze(job.id(), token, runAt, checkpoint), Result.SNOOZED);
+                if (result == Result.LOST_LEASE && cancelledByUs(job)) {
+                    QuarkusTransaction.requiringNew().run(() -> store.event(job.id(), "cancelled", job.attempt(), leases.workerId(), null));
+                    result = Result.CANCELLED;
+                }
+                yield result;
             }
             case Outcome.Continue next -> {
                 Result result = leases.cancelRequested(job.id())
@@ -207,6 +216,12 @@ public class JobRunner {
                 yield result;
             }
         };
+    }
+
+    /** Whether the job ended CANCELLED with no owner: a cancel that won over our own transition. */
+    private boolean cancelledByUs(Job job) {
+        return QuarkusTransaction.requiringNew().call(() -> store.find(job.id())
+                .map(j -> j.state() == JobState.CANCELLED && j.leaseToken() == null).orElse(false));
     }
 
     /** Ends a slice: re-queued, or cancelled if a cancel request came in meanwhile. */

@@ -37,14 +37,17 @@ public class Registry {
     Clock clock;
 
     private final Instant started = Instant.now();
+    private volatile boolean left;
 
     @Scheduled(every = "${longhaul.worker.heartbeat:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
+        if (left) return; // stopped: a late heartbeat must not bring the row back
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 insert into longhaul.worker (id, host, pid, started_at, last_seen, concurrency, running, draining)
                 values (?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (id) do update set last_seen = excluded.last_seen, running = excluded.running,
-                    draining = excluded.draining, concurrency = excluded.concurrency""")) {
+                on conflict (id) do update set host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
+                    last_seen = excluded.last_seen, running = excluded.running, draining = excluded.draining,
+                    concurrency = excluded.concurrency""")) {
             s.setString(1, leases.workerId());
             s.setString(2, host());
             s.setLong(3, ProcessHandle.current().pid());
@@ -61,6 +64,7 @@ public class Registry {
 
     /** After the drain (which observes first). */
     void leave(@Observes @Priority(5000) ShutdownEvent event) {
+        left = true;
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("delete from longhaul.worker where id = ?")) {
             s.setString(1, leases.workerId());

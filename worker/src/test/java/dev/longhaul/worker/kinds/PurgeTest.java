@@ -51,6 +51,14 @@ class PurgeTest {
         sql(db, "insert into longhaul.artifact (job_id, name, content_type, created_at) values ('" + withOldArtifact
                 + "', 'old.csv', 'text/csv', now() - interval '10 days'), ('" + recentJob + "', 'new.csv', 'text/csv', now())");
 
+        // an upload past retention, and the staging table of an import that failed for good
+        sql(db, "insert into longhaul.upload (id, name, content_type, created_at) values "
+                + "(gen_random_uuid(), 'old.csv', 'text/csv', now() - interval '10 days')");
+        UUID failedImport = insert("noop");
+        sql(db, "update longhaul.job set state = 'FAILED', finished_at = now(), to_publish = false where id = '" + failedImport + "'");
+        String staging = "import_staging_" + failedImport.toString().replace("-", "");
+        sql(db, "create table longhaul." + staging + " (line bigint primary key, c0 text)");
+
         UUID purge = insert("purge");
         publisher.publish(List.of(new JobRef(purge, "bulk")));
         await().atMost(Duration.ofSeconds(30)).until(() -> state(purge) == JobState.SUCCEEDED);
@@ -59,6 +67,8 @@ class PurgeTest {
         assertThat(count(db, "longhaul.job where id in ('" + recentJob + "', '" + oldButQueued + "', '" + withOldArtifact + "')")).isEqualTo(3);
         assertThat(count(db, "longhaul.artifact where name = 'old.csv'")).isZero();
         assertThat(count(db, "longhaul.artifact where name = 'new.csv'")).isEqualTo(1);
+        assertThat(count(db, "longhaul.upload where name = 'old.csv'")).isZero();
+        assertThat(count(db, "pg_tables where schemaname = 'longhaul' and tablename = '" + staging + "'")).isZero();
         var result = QuarkusTransaction.requiringNew().call(() -> store.find(purge).orElseThrow().result());
         assertThat(result.get("jobsDeleted").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(result.get("artifactsDeleted").asLong()).isGreaterThanOrEqualTo(1);

@@ -39,7 +39,12 @@ public class ImportKind extends Kind<ImportKind.Params> {
     public enum OnError {
         /** Import the good rows, reject the bad ones, up to {@code maxErrors}. */
         @JsonProperty("skip") SKIP,
-        /** Import nothing if any row is bad. */
+        /**
+         * Import nothing if any row fails the checks (types, required, lengths, formats), which all
+         * run before the first row is merged. A row the database itself refuses while merging (a
+         * foreign key, a CHECK, an existing key on insert) stops the import there; the rows merged
+         * before it stay.
+         */
         @JsonProperty("fail") FAIL
     }
 

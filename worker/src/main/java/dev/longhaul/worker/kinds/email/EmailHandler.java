@@ -14,6 +14,7 @@ import dev.longhaul.core.dataset.Filter;
 import dev.longhaul.core.dataset.SqlBuilder;
 import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.EmailKind;
+import dev.longhaul.core.mail.Addresses;
 import dev.longhaul.core.mail.RowTemplate;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.Failure;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -51,8 +51,6 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class EmailHandler implements JobHandler<EmailKind.Params> {
-    private static final Pattern ADDRESS = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
-
     @Inject
     EmailKind spec;
     @Inject
@@ -177,7 +175,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
 
     /** Sends one mail; returns null when SMTP took it, or what went wrong for this recipient. */
     private String send(Row row, RowTemplate subject, RowTemplate body) {
-        if (row.to() == null || !ADDRESS.matcher(row.to()).matches()) {
+        if (!Addresses.isEmail(row.to())) {
             return "not an email address: '" + (row.to() == null ? "" : row.to()) + "'";
         }
         try {

@@ -85,6 +85,10 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             checkpoint = start(context, dataset, key, fence);
             if (checkpoint == null) return new Outcome.Continue(null);
         }
+        if (checkpoint.state().get("phase").asText().equals("done")) {
+            // finished and checkpointed, but the worker died before recording the success
+            return new Outcome.Done(checkpoint.state().get("result"));
+        }
         List<String> header = new ArrayList<>();
         checkpoint.state().get("header").forEach(h -> header.add(h.asText()));
         Staging staging = new Staging(context.jobId(), header.size());
@@ -121,7 +125,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
                 }, context::sliceDeadline, context::cancelRequested);
 
         return switch (result.end()) {
-            case DONE -> finish(context, result.checkpoint(), staging);
+            case DONE -> finish(context, result.checkpoint(), staging, fence);
             case CANCELLED -> cancel(context, staging);
             case SLICE_OVER, LOST_LEASE -> new Outcome.Continue(result.checkpoint().toJson(mapper));
         };
@@ -136,14 +140,17 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         if (header == null || header.error() != null) {
             throw new Failure.Discard("line 1 must be a header naming the columns" + (header == null ? "" : ": " + header.error()));
         }
+        // a byte-order mark (spreadsheets write one) is not part of the first column's name
+        List<String> names = new ArrayList<>(header.fields());
+        if (!names.isEmpty() && names.getFirst().startsWith("\uFEFF")) names.set(0, names.getFirst().substring(1));
         try (Connection connection = chunks.transaction()) {
             try {
-                TargetTable.of(connection, dataset, header.fields(), key);
+                TargetTable.of(connection, dataset, names, key);
             } catch (IllegalArgumentException e) {
                 throw new Failure.Discard(e.getMessage());
             }
             // a job retried from scratch starts from an empty staging table and no rejections
-            Staging staging = new Staging(context.jobId(), header.fields().size());
+            Staging staging = new Staging(context.jobId(), names.size());
             staging.drop(connection);
             staging.create(connection);
             try (PreparedStatement s = connection.prepareStatement("delete from longhaul.import_rejection where job_id = ?")) {
@@ -152,10 +159,10 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             }
             ObjectNode state = mapper.createObjectNode();
             state.put("phase", "stage");
-            ArrayNode names = state.putArray("header");
-            header.fields().forEach(h -> names.add(h.trim()));
+            ArrayNode columns = state.putArray("header");
+            names.forEach(h -> columns.add(h.trim()));
             state.put("offset", header.endOffset());
-            state.put("line", header.line() + 1);
+            state.put("line", header.nextLine());
             state.put("staged", 0L).put("inserted", 0L).put("updated", 0L).put("rejected", 0L);
             long size = uploads.find(context.params().upload()).orElseThrow().size();
             Checkpoint checkpoint = new Checkpoint(null, header.endOffset(), size, chunks.initialRows(), null, state);
@@ -206,7 +213,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
                 }
                 long rejected = state.get("rejected").asLong() + badLines.size();
                 state.put("offset", end);
-                if (record != null) state.put("line", record.line() + 1);
+                if (record != null) state.put("line", record.nextLine());
                 state.put("staged", state.get("staged").asLong() + rows.size());
                 state.put("rejected", rejected);
                 Checkpoint next;
@@ -314,7 +321,12 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         }
     }
 
-    private Outcome finish(JobContext<ImportKind.Params> context, Checkpoint checkpoint, Staging staging) throws Exception {
+    /**
+     * Writes {@code rejected.csv}, drops the staging table and checkpoints phase {@code done} with
+     * the result, in one fenced transaction: a job that dies after it resumes straight to its end.
+     */
+    private Outcome finish(JobContext<ImportKind.Params> context, Checkpoint checkpoint, Staging staging, Fence fence)
+            throws Exception {
         ObjectNode out = mapper.createObjectNode();
         ObjectNode state = checkpoint.state();
         out.put("staged", state.get("staged").asLong());
@@ -352,6 +364,15 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             if (artifact >= 0) artifacts.complete(connection, artifact);
             out.put("rejected", rejected);
             staging.drop(connection);
+            ObjectNode done = state.deepCopy();
+            done.put("phase", "done");
+            done.set("result", out);
+            Checkpoint last = new Checkpoint(checkpoint.lastKey(), checkpoint.done(), checkpoint.total(),
+                    checkpoint.chunkSize(), checkpoint.rate(), done);
+            if (!fence.checkpoint(connection, mapper.writeValueAsString(last), last.done(), last.total(), "rows", null)) {
+                connection.rollback();
+                return new Outcome.Continue(checkpoint.toJson(mapper));
+            }
             connection.commit();
         }
         return new Outcome.Done(out);

@@ -2,6 +2,7 @@ package dev.longhaul.worker.kinds.imports;
 
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.mail.Addresses;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The columns a CSV header names, checked against the dataset and the table's own catalog
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * merge finds those one by one.
  */
 final class TargetTable {
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
-
     private record Catalog(boolean nullable, boolean defaulted, Integer maxLength) {
     }
 
@@ -92,7 +90,7 @@ final class TargetTable {
             if (entry.maxLength() != null && field.codePointCount(0, field.length()) > entry.maxLength()) {
                 errors.add(column.name() + " is " + field.codePointCount(0, field.length()) + " characters long; at most "
                         + entry.maxLength());
-            } else if ("email".equals(column.format()) && !EMAIL.matcher(field).matches()) {
+            } else if ("email".equals(column.format()) && !Addresses.isEmail(field)) {
                 errors.add(column.name() + " '" + field + "' is not an email address");
             }
         }

@@ -13,9 +13,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code purge}: deletes old artifacts, then old finished jobs (their history and artifacts go
@@ -58,27 +62,67 @@ public class PurgeHandler implements JobHandler<PurgeKind.Params> {
                         delete from longhaul.artifact where id in (
                             select id from longhaul.artifact where created_at < ? and job_id <> ?
                             order by id limit ?)""", Instant.parse(state.get("artifactsBefore").asText()), context);
-                int jobs = artifacts > 0 ? 0 : delete(connection, """
+                int uploads = artifacts > 0 ? 0 : deleteUploads(connection, Instant.parse(state.get("artifactsBefore").asText()));
+                int jobs = artifacts > 0 || uploads > 0 ? 0 : delete(connection, """
                         delete from longhaul.job where id in (
                             select id from longhaul.job where state in ('SUCCEEDED', 'FAILED', 'CANCELLED')
                               and finished_at < ? and id <> ? order by id limit ?)""",
                         Instant.parse(state.get("jobsBefore").asText()), context);
                 next.put("artifacts", state.get("artifacts").asLong() + artifacts);
                 next.put("jobs", state.get("jobs").asLong() + jobs);
+                next.put("uploads", state.path("uploads").asLong() + uploads);
                 long done = next.get("artifacts").asLong() + next.get("jobs").asLong();
                 if (!fence.checkpoint(connection, mapper.writeValueAsString(next), done, null, "rows", null)) {
                     connection.rollback();
                     return new Outcome.Continue(state);
                 }
                 connection.commit();
-                if (artifacts == 0 && jobs == 0) {
+                if (artifacts == 0 && jobs == 0 && uploads == 0) {
+                    int staging = dropOrphanStaging(connection);
+                    connection.commit();
                     return new Outcome.Done(mapper.createObjectNode()
                             .put("artifactsDeleted", next.get("artifacts").asLong())
-                            .put("jobsDeleted", next.get("jobs").asLong()));
+                            .put("uploadsDeleted", next.get("uploads").asLong())
+                            .put("jobsDeleted", next.get("jobs").asLong())
+                            .put("stagingTablesDropped", staging));
                 }
             }
             state = next;
         }
+    }
+
+    /** Uploads past the artifact retention, complete or abandoned half-way. */
+    private static int deleteUploads(Connection connection, Instant before) throws Exception {
+        try (PreparedStatement s = connection.prepareStatement("""
+                delete from longhaul.upload where id in (
+                    select id from longhaul.upload where created_at < ? order by created_at limit ?)""")) {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setInt(2, BATCH);
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Staging tables of imports that will not resume: their job ended (failed after its retries,
+     * cancelled by the sweeper) or is gone. An import drops its own when it ends normally.
+     */
+    private static int dropOrphanStaging(Connection connection) throws Exception {
+        List<String> orphans = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("""
+                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                left join longhaul.job j on j.id = cast(case when c.relname ~ '^import_staging_[0-9a-f]{32}$' then substr(c.relname, 16) end as uuid)
+                where n.nspname = 'longhaul' and c.relkind = 'r' and c.relname ~ '^import_staging_[0-9a-f]{32}$'
+                  and (j.id is null or j.state in ('SUCCEEDED', 'FAILED', 'CANCELLED'))""");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) orphans.add(rs.getString(1));
+        }
+        for (String table : orphans) {
+            if (!table.matches("import_staging_[0-9a-f]{32}")) continue; // the name is spliced into DDL
+            try (Statement s = connection.createStatement()) {
+                s.execute("drop table if exists longhaul." + table);
+            }
+        }
+        return orphans.size();
     }
 
     private static int delete(Connection connection, String sql, Instant before, JobContext<?> context) throws Exception {

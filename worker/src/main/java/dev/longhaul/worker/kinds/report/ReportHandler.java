@@ -70,6 +70,13 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
         Fence fence = chunks.fence(context);
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
         if (checkpoint == null) {
+            // a job started over (a manual retry) must not add to partials of its earlier run
+            try (Connection connection = chunks.transaction();
+                    PreparedStatement s = connection.prepareStatement("delete from longhaul.report_partial where job_id = ?")) {
+                s.setObject(1, context.jobId());
+                s.executeUpdate();
+                connection.commit();
+            }
             checkpoint = Checkpoint.start(count(orders), 100_000, mapper.createObjectNode());
         }
         boolean daily = params.report().equals("sales-daily");

@@ -148,18 +148,7 @@ public class JobStore {
      */
     public boolean snooze(UUID id, UUID token, Instant runAt, JsonNode checkpoint) {
         // a cancel request that came in meanwhile wins, as for a requeue
-        int cancelled = em.createQuery("""
-                update Job set state = :cancelled, checkpoint = :checkpoint, finishedAt = :now, toPublish = false,
-                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
-                where id = :id and leaseToken = :token and state in :from and cancelRequested = true""")
-                .setParameter("cancelled", Transition.CANCEL.to())
-                .setParameter("checkpoint", checkpoint)
-                .setParameter("now", clock.instant())
-                .setParameter("id", id)
-                .setParameter("token", token)
-                .setParameter("from", Transition.CANCEL.from())
-                .executeUpdate();
-        if (cancelled == 1) return false;
+        if (cancelIfRequested(id, token, checkpoint)) return false;
         // the attempt's timeout clock starts again when it wakes: the snooze is not running time
         int rows = em.createQuery("""
                 update Job set state = :to, runAt = :runAt, checkpoint = :checkpoint, resume = true, attemptStartedAt = null,
@@ -193,6 +182,21 @@ public class JobStore {
         return rows == 1;
     }
 
+    /** {@link Transition#CANCEL} by the owner, if a cancel request is on the job; keeps the checkpoint. */
+    private boolean cancelIfRequested(UUID id, UUID token, JsonNode checkpoint) {
+        return em.createQuery("""
+                update Job set state = :cancelled, checkpoint = :checkpoint, finishedAt = :now, toPublish = false,
+                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
+                where id = :id and leaseToken = :token and state in :from and cancelRequested = true""")
+                .setParameter("cancelled", Transition.CANCEL.to())
+                .setParameter("checkpoint", checkpoint)
+                .setParameter("now", clock.instant())
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .setParameter("from", Transition.CANCEL.from())
+                .executeUpdate() == 1;
+    }
+
     /**
      * {@link Transition#REQUEUE}: the owner ends a slice and hands the job back with its
      * checkpoint. The job is marked to publish; the caller publishes the continuation after commit.
@@ -203,18 +207,7 @@ public class JobStore {
      */
     public boolean requeue(UUID id, UUID token, JsonNode checkpoint) {
         Instant now = clock.instant();
-        int cancelled = em.createQuery("""
-                update Job set state = :cancelled, checkpoint = :checkpoint, finishedAt = :now, toPublish = false,
-                    leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1
-                where id = :id and leaseToken = :token and state in :from and cancelRequested = true""")
-                .setParameter("cancelled", Transition.CANCEL.to())
-                .setParameter("checkpoint", checkpoint)
-                .setParameter("now", now)
-                .setParameter("id", id)
-                .setParameter("token", token)
-                .setParameter("from", Transition.CANCEL.from())
-                .executeUpdate();
-        if (cancelled == 1) return false;
+        if (cancelIfRequested(id, token, checkpoint)) return false;
         int rows = em.createQuery("""
                 update Job set state = :to, checkpoint = :checkpoint, enqueuedAt = :now, toPublish = true, resume = true,
                     leaseToken = null, leaseOwner = null, leaseExpiresAt = null, version = version + 1

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public class BulkUpdateKind extends Kind<BulkUpdateKind.Params> {
     public static final String NAME = "bulk-update";
 
     public BulkUpdateKind() {
-        super(NAME, Params.class, Lanes.BULK, 5);
+        super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
 
     /**
@@ -41,12 +42,6 @@ public class BulkUpdateKind extends Kind<BulkUpdateKind.Params> {
         public boolean dry() {
             return Boolean.TRUE.equals(dryRun);
         }
-    }
-
-    /** A big table may take hours. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(6);
     }
 
     @Inject

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public class EmailKind extends Kind<EmailKind.Params> {
     public static final String NAME = "email";
 
     public EmailKind() {
-        super(NAME, Params.class, Lanes.EMAIL, 5);
+        super(NAME, Params.class, Lanes.EMAIL, 5, Duration.ofHours(24));
     }
 
     /** @param filter as for export; the whole dataset when absent */
@@ -53,12 +54,6 @@ public class EmailKind extends Kind<EmailKind.Params> {
         public int maxErrorsOrDefault() {
             return maxErrors == null ? 100 : maxErrors;
         }
-    }
-
-    /** A campaign runs at its rate: a day. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(24);
     }
 
     @Inject

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ public class ExportKind extends Kind<ExportKind.Params> {
     public static final String NAME = "export";
 
     public ExportKind() {
-        super(NAME, Params.class, Lanes.BULK, 5);
+        super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
 
     public enum Format {
@@ -60,12 +61,6 @@ public class ExportKind extends Kind<ExportKind.Params> {
             if (gzipped()) return "application/gzip";
             return formatOrDefault() == Format.CSV ? "text/csv; charset=utf-8" : "application/x-ndjson";
         }
-    }
-
-    /** A big table may take hours. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(6);
     }
 
     @Inject

@@ -15,6 +15,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -26,7 +27,7 @@ public class ImportKind extends Kind<ImportKind.Params> {
     public static final String NAME = "import";
 
     public ImportKind() {
-        super(NAME, Params.class, Lanes.BULK, 5);
+        super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
 
     public enum Mode {
@@ -72,12 +73,6 @@ public class ImportKind extends Kind<ImportKind.Params> {
             return dataset.column(name).orElseThrow(() -> new InvalidRequestException("key",
                     "'" + name + "' is not a column of dataset " + dataset.name()));
         }
-    }
-
-    /** A big table may take hours. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(6);
     }
 
     @Inject

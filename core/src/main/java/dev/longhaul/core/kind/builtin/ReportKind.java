@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public class ReportKind extends Kind<ReportKind.Params> {
     public static final String NAME = "report";
 
     public ReportKind() {
-        super(NAME, Params.class, Lanes.BULK, 5);
+        super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
     public static final List<String> REPORTS = List.of("sales-daily", "top-customers");
 
@@ -82,11 +83,5 @@ public class ReportKind extends Kind<ReportKind.Params> {
         if (params.from().plusYears(20).isBefore(params.to())) {
             throw new InvalidRequestException("to", "the period may span at most 20 years");
         }
-    }
-
-    /** A big table may take hours. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(6);
     }
 }

@@ -5,6 +5,7 @@ import dev.longhaul.core.message.Lanes;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 
 /**
  * {@code seed}: generates demo shop data (customers, then orders) with COPY, in resumable chunks.
@@ -20,7 +21,7 @@ public class SeedKind extends Kind<SeedKind.Params> {
     public static final String NAME = "seed";
 
     public SeedKind() {
-        super(NAME, Params.class, Lanes.BULK, 3);
+        super(NAME, Params.class, Lanes.BULK, 3, Duration.ofHours(6));
     }
 
     public record Params(@Min(1) @Max(50_000_000) Long customers, @Min(0) @Max(500_000_000) Long orders, Boolean reset) {
@@ -35,11 +36,5 @@ public class SeedKind extends Kind<SeedKind.Params> {
         public boolean resetting() {
             return Boolean.TRUE.equals(reset);
         }
-    }
-
-    /** A big table may take hours. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(6);
     }
 }

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 
 /**
  * {@code sleep}: waits {@code seconds}, in slices like any long job, then succeeds. For tests and
@@ -16,16 +17,10 @@ public class SleepKind extends Kind<SleepKind.Params> {
     public static final String NAME = "sleep";
 
     public SleepKind() {
-        super(NAME, Params.class, Lanes.DEFAULT, 5);
+        super(NAME, Params.class, Lanes.DEFAULT, 5, Duration.ofHours(25));
     }
 
     /** @param seconds how long to wait, 0 to 86,400 (one day); may be fractional */
     public record Params(@NotNull @Min(0) @Max(86_400) Double seconds) {
-    }
-
-    /** Longer than the longest sleep. */
-    @Override
-    public java.time.Duration defaultTimeout() {
-        return java.time.Duration.ofHours(25);
     }
 }

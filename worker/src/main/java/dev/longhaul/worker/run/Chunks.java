@@ -1,6 +1,8 @@
 package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkConfig;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.ChunkSizer;
@@ -73,6 +75,21 @@ public class Chunks {
             } catch (IOException e) {
                 throw new SQLException("unreadable plan", e);
             }
+        }
+    }
+
+    /**
+     * The job's checkpoint, or, for a job that has none yet, a first one: the planner's estimate
+     * of the matching rows as the total, {@code initialRows} to start with, and {@code state}.
+     */
+    public Checkpoint resumeOrStart(JobContext<?> context, Dataset dataset, Filter filter, int initialRows,
+            ObjectNode state) throws SQLException {
+        Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
+        if (checkpoint != null) return checkpoint;
+        try (Connection connection = transaction()) {
+            long total = estimate(connection, dataset, filter);
+            connection.rollback();
+            return Checkpoint.start(total, initialRows, state);
         }
     }
 

@@ -62,18 +62,8 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
         Filter filter = Filter.parse(dataset, params.filter(), "filter");
         Assignments set = Assignments.parse(dataset, params.set(), "set");
 
-        Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
-        if (checkpoint == null) {
-            ObjectNode state = mapper.createObjectNode();
-            state.put("matched", 0L);
-            state.put("updated", 0L);
-            long total;
-            try (Connection connection = chunks.transaction()) {
-                total = chunks.estimate(connection, dataset, filter);
-                connection.rollback();
-            }
-            checkpoint = Checkpoint.start(total, chunks.initialRows(), state);
-        }
+        Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, chunks.initialRows(),
+                mapper.createObjectNode().put("matched", 0L).put("updated", 0L));
 
         Duration target = params.chunkTargetMs() == null ? chunks.config().target() : Duration.ofMillis(params.chunkTargetMs());
         int maxRows = chunks.config().maxRows();

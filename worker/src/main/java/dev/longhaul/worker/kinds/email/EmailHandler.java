@@ -80,16 +80,9 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
         fields.addAll(body.fields());
         Column to = dataset.column(params.toOrDefault()).orElseThrow();
 
-        Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
         int rate = params.ratePerSecond();
-        if (checkpoint == null) {
-            long total;
-            try (Connection connection = chunks.transaction()) {
-                total = chunks.estimate(connection, dataset, filter);
-                connection.rollback();
-            }
-            checkpoint = Checkpoint.start(total, Math.min(rate, chunks.initialRows()), mapper.createObjectNode());
-        }
+        Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, Math.min(rate, chunks.initialRows()),
+                mapper.createObjectNode());
         ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(1), rate, ChunkSizer.GENTLE).paced(rate);
         String select = select(dataset, filter, to, fields);
 

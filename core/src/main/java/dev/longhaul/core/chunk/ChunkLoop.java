@@ -3,6 +3,7 @@ package dev.longhaul.core.chunk;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Filter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public final class ChunkLoop {
     private final Clock clock;
     private final ObjectMapper mapper;
     private double rowsPerSecond;
+    private Filter filter = Filter.NONE;
 
     public ChunkLoop(DataSource dataSource, ChunkSizer sizer, Fence fence, Clock clock, ObjectMapper mapper) {
         this.dataSource = dataSource;
@@ -70,12 +72,22 @@ public final class ChunkLoop {
     }
 
     /**
+     * Walks only the key range {@code filter} can match: its conditions on the key bound the
+     * search for each chunk's upper key. The step still applies the whole filter itself.
+     */
+    public ChunkLoop within(Filter filter) {
+        this.filter = filter;
+        return this;
+    }
+
+    /**
      * @param sliceDeadline read before every chunk: it may come sooner while the loop runs (a
      *                      worker draining for shutdown ends its slices at the next chunk)
      */
     public Result run(Dataset dataset, Checkpoint start, String unit, Step step, Supplier<Instant> sliceDeadline,
             BooleanSupplier cancelRequested) throws Exception {
         Checkpoint checkpoint = start;
+        Filter onKey = filter.onKey(dataset);
         Instant began = clock.instant();
         while (true) {
             Instant deadline = sliceDeadline.get();
@@ -94,7 +106,7 @@ public final class ChunkLoop {
                 connection.setAutoCommit(false);
                 try {
                     long t0 = System.nanoTime();
-                    Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize());
+                    Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize(), onKey);
                     if (bound == null) {
                         connection.rollback();
                         // an estimated total becomes the exact count at the end

@@ -2,6 +2,7 @@ package dev.longhaul.core.chunk;
 
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Filter;
 import dev.longhaul.core.dataset.SqlBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +32,16 @@ public final class Keyset {
      */
     public static Bound nextBound(Connection connection, Dataset dataset, List<String> after, int n)
             throws SQLException {
+        return nextBound(connection, dataset, after, n, Filter.NONE);
+    }
+
+    /**
+     * As {@link #nextBound(Connection, Dataset, List, int)}, counting only keys that satisfy
+     * {@code keyFilter}, conditions on the key alone ({@link Filter#onKey}): the index scan starts
+     * and stops where they say, and the walk ends after the last key they allow.
+     */
+    public static Bound nextBound(Connection connection, Dataset dataset, List<String> after, int n, Filter keyFilter)
+            throws SQLException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
         List<Column> key = dataset.key();
         StringBuilder inner = new StringBuilder("select ");
@@ -39,9 +50,10 @@ public final class Keyset {
             inner.append(key.get(i).expr()).append(" as k").append(i);
         }
         inner.append(" from ").append(dataset.table()).append(' ').append(dataset.alias());
-        if (after != null) {
-            inner.append(" where ").append(dataset.keyRow()).append(" > ").append(row(key, after, params));
-        }
+        List<String> where = new ArrayList<>();
+        if (after != null) where.add(dataset.keyRow() + " > " + row(key, after, params));
+        if (!keyFilter.conditions().isEmpty()) where.add(keyFilter.render(params));
+        if (!where.isEmpty()) inner.append(" where ").append(String.join(" and ", where));
         inner.append(" order by ").append(dataset.keyOrder()).append(" limit ?");
         StringBuilder outer = new StringBuilder("select ");
         if (key.size() == 1) {

@@ -105,6 +105,26 @@ public record Filter(List<Condition> conditions) {
         return new Condition(column, op, List.copyOf(values));
     }
 
+    /**
+     * The conditions that bound the dataset's key index (comparisons, {@code between} and
+     * {@code in}): those on the key's first column, and on each next column while every column
+     * before it is held to one value by {@code =}. A keyset walk adds them to its search for each
+     * chunk's upper key, so that it visits only the key range the filter can match. Conditions on
+     * a later key column alone would only filter the index, not bound it, and could make that
+     * search read far past the keys it needs.
+     */
+    public Filter onKey(Dataset dataset) {
+        List<Condition> bounding = new ArrayList<>();
+        for (Column key : dataset.key()) {
+            List<Condition> on = conditions.stream()
+                    .filter(c -> c.column().equals(key) && c.op() != Op.NE && c.op() != Op.IS_NULL)
+                    .toList();
+            bounding.addAll(on);
+            if (on.stream().noneMatch(c -> c.op() == Op.EQ)) break;
+        }
+        return new Filter(List.copyOf(bounding));
+    }
+
     /** Whether every condition is on a plain column of the dataset's own table: then no join is needed. */
     public boolean ownColumnsOnly(Dataset dataset) {
         return conditions.stream().allMatch(c -> dataset.own(c.column()));

@@ -72,7 +72,7 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
             // across slices too: a new slice starts its pace afresh, after at most one such chunk
             maxRows = (int) Math.min(maxRows, Math.max(1, params.maxRowsPerSecond() * target.toMillis() / 1000));
         }
-        ChunkLoop loop = chunks.loop(context, target, maxRows, ChunkSizer.GENTLE);
+        ChunkLoop loop = chunks.loop(context, target, maxRows, ChunkSizer.GENTLE).within(filter);
         if (params.maxRowsPerSecond() != null) loop.paced(params.maxRowsPerSecond());
         boolean direct = filter.ownColumnsOnly(dataset);
 

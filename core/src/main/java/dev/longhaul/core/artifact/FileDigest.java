@@ -26,8 +26,12 @@ public final class FileDigest {
     }
 
     public void update(byte[] part) {
-        sha.update(part);
-        size += part.length;
+        update(part, 0, part.length);
+    }
+
+    public void update(byte[] data, int offset, int length) {
+        sha.update(data, offset, length);
+        size += length;
     }
 
     public long size() {

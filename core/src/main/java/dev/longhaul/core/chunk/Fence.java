@@ -22,6 +22,14 @@ public final class Fence {
             where id = ? and lease_token = ? and state = 'RUNNING' and not cancel_requested""";
     private static final String WHY = "select cancel_requested and lease_token = ? from longhaul.job where id = ?";
 
+    /**
+     * The tail of a write made outside a chunk's transaction (an artifact part, an email's record):
+     * {@code insert … select … } + this. It binds the job id and then the lease token, writes only
+     * while the token is still the job's, and share-locks the job row, which orders the write
+     * before any takeover.
+     */
+    public static final String WHILE_HELD = "from longhaul.job where id = ? and lease_token = ? and state = 'RUNNING' for share";
+
     private final UUID jobId;
     private final UUID token;
     private final Duration lease;
@@ -51,6 +59,20 @@ public final class Fence {
             s.setObject(7, jobId);
             s.setObject(8, token);
             return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * In the connection's transaction: whether {@code token} still holds the job, share-locking
+     * its row if so, for writes that follow in the same transaction (see {@link #WHILE_HELD}).
+     */
+    public static boolean held(Connection connection, UUID jobId, UUID token) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("select 1 " + WHILE_HELD)) {
+            s.setObject(1, jobId);
+            s.setObject(2, token);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.ChunkSizer;
+import dev.longhaul.core.chunk.Fence;
 import dev.longhaul.core.chunk.Keyset;
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
@@ -83,7 +84,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
         int rate = params.ratePerSecond();
         Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, Math.min(rate, chunks.initialRows()),
                 mapper.createObjectNode());
-        ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(1), rate, ChunkSizer.GENTLE).paced(rate);
+        ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(1), rate, ChunkSizer.GENTLE).paced(rate).within(filter);
         String select = select(dataset, filter, to, fields);
 
         ChunkLoop.Result result = loop.run(dataset, checkpoint, "emails", (connection, lo, hi, walked, state) -> {
@@ -153,10 +154,9 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
 
     /** Commits the row's record before anything is sent, while the lease is ours. */
     private static boolean recordSending(Connection records, JobContext<?> context, Row row) throws SQLException {
-        try (PreparedStatement s = records.prepareStatement("""
-                insert into longhaul.email_delivery (job_id, row_key, recipient, state, at)
-                select ?, ?, ?, 'sending', now() from longhaul.job
-                where id = ? and lease_token = ? and state = 'RUNNING' for share""")) {
+        try (PreparedStatement s = records.prepareStatement(
+                "insert into longhaul.email_delivery (job_id, row_key, recipient, state, at) select ?, ?, ?, 'sending', now() "
+                        + Fence.WHILE_HELD)) {
             s.setObject(1, context.jobId());
             s.setString(2, row.key());
             s.setString(3, row.to() == null ? "" : row.to());

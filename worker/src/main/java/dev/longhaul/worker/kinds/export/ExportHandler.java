@@ -23,21 +23,19 @@ import dev.longhaul.worker.run.Outcome;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
 
 /**
@@ -68,6 +66,8 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     AgroalDataSource dataSource;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    ExportConfig config;
 
     /** Digests by the id a checkpoint names them with; a few per running export. */
     private final Map<String, FileDigest> digests = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -107,7 +107,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
 
         // parts stream out of each COPY, so a chunk's size no longer costs memory: big chunks spare
         // the per-chunk work (the bound, the join's hash, the sort) without growing the heap
-        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), 5_000_000).run(dataset, checkpoint, "rows",
+        ChunkLoop.Result result = chunks.loop(context, config.chunkTarget(), config.maxRows()).within(filter).run(dataset, checkpoint, "rows",
                 (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state,
                         artifactId, context),
                 context::sliceDeadline, context::cancelRequested);
@@ -158,9 +158,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             }
             state.put("part", part);
             state.put("digest", remember(digest));
-            // reading is cheap per row but each chunk pays a fixed cost (the join's hash, the sort's start),
-            // so an export starts at 100,000 rows rather than the cautious default and grows from there
-            Checkpoint checkpoint = Checkpoint.start(total, 100_000, state);
+            Checkpoint checkpoint = Checkpoint.start(total, Math.min(config.initialRows(), config.maxRows()), state);
             if (!fence.checkpoint(connection, mapper.writeValueAsString(checkpoint), 0, total, "rows", null)) {
                 connection.rollback();
                 return null;
@@ -195,16 +193,53 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         PartWriter parts = new PartWriter(dataSource, context.jobId(), context.leaseToken(), artifactId,
                 state.get("part").asInt(), context.params().gzipped(), digest);
         try {
-            long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy.replace("%WHERE%", where), parts);
+            String sql = copy.replace("%WHERE%", where);
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            long rows = onPlatformThread(() -> pg.getCopyAPI().copyOut(sql, parts), pg::cancelQuery);
             state.put("part", parts.finish());
             state.put("digest", remember(digest));
             // were this chunk not to commit, the job would rebuild the digest from the stored parts
             digests.remove(before);
             return rows;
-        } catch (Exception e) {
-            parts.abandon();
+        } catch (Throwable e) {
+            try {
+                parts.abandon();
+            } catch (Exception cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Runs a COPY on a platform thread and waits for it. A COPY is millions of small blocking
+     * reads; on a virtual thread each one that finds the socket empty parks and is woken by the
+     * poller, which costs more than the read.
+     */
+    private static long onPlatformThread(Callable<Long> copy, Cancel cancel) throws Exception {
+        FutureTask<Long> task = new FutureTask<>(copy);
+        Thread.ofPlatform().daemon().name("export-copy").start(task);
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) throw cause;
+            throw e;
+        } catch (InterruptedException e) {
+            // the COPY must let go of the connection before the chunk rolls it back and returns it
+            cancel.run();
+            try {
+                task.get();
+            } catch (ExecutionException ignored) {
+                // cancelled, as asked
+            }
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Cancel {
+        void run() throws SQLException;
     }
 
     private String remember(FileDigest digest) {
@@ -223,11 +258,6 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     }
 
     private static byte[] encode(byte[] data, boolean gzip) throws IOException {
-        if (!gzip) return data;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            zip.write(data);
-        }
-        return out.toByteArray();
+        return gzip ? PartWriter.gzip(data, data.length) : data;
     }
 }

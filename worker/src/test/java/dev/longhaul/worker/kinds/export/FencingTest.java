@@ -2,6 +2,7 @@ package dev.longhaul.worker.kinds.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.artifact.ArtifactStore;
@@ -95,6 +96,40 @@ class FencingTest {
             c.commit();
         }
         assertThat(QuarkusTransaction.requiringNew().call(() -> store.succeed(job.id(), fresh, null))).isTrue();
+    }
+
+    @Test
+    void aFailedChunkRemovesThePartsItStoredUnlessTheJobHasAnotherOwnerByThen() throws Exception {
+        Job job = Job.submit(new JobSpec("noop", mapper.createObjectNode(), "default", 0, null, 3, null, null), clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        UUID first = UUID.randomUUID();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store.claim(job.id(), first, "worker-a", Duration.ofMinutes(1))))
+                .isTrue();
+        long artifact;
+        try (Connection c = db.getConnection()) {
+            artifact = artifacts.create(c, job.id(), "out.csv", "text/csv");
+        }
+        byte[] twoParts = new byte[2 * PartWriter.PART_BYTES + 10];
+
+        // a chunk that fails (a statement timeout, say) after two of its parts are stored: they go,
+        // so that the chunk can run again from the same part number
+        PartWriter failed = new PartWriter(db, job.id(), first, artifact, 0, false, FileDigest.empty());
+        failed.write(twoParts);
+        await().atMost(Duration.ofSeconds(30)).until(() -> parts(artifact) == 2);
+        failed.abandon();
+        assertThat(parts(artifact)).isZero();
+
+        // the same, but the job has been taken over in between: the parts are the new owner's to clear
+        PartWriter stale = new PartWriter(db, job.id(), first, artifact, 0, false, FileDigest.empty());
+        stale.write(twoParts);
+        await().atMost(Duration.ofSeconds(30)).until(() -> parts(artifact) == 2);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update longhaul.job set lease_expires_at = now() - interval '1 second' where id = ?1")
+                .setParameter(1, job.id()).executeUpdate());
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store.claim(job.id(), UUID.randomUUID(), "worker-b",
+                Duration.ofMinutes(1)))).isTrue();
+        stale.abandon();
+        assertThat(parts(artifact)).isEqualTo(2);
     }
 
     private long parts(long artifact) throws Exception {

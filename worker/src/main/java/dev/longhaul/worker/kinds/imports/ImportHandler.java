@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * {@code import}, in two resumable phases.
@@ -53,7 +54,13 @@ import java.util.UUID;
  */
 @Singleton
 public class ImportHandler implements JobHandler<ImportKind.Params> {
-    static final int STAGE_BATCH = 20_000;
+    private static final Logger LOG = Logger.getLogger(ImportHandler.class);
+    /** Rows per staging transaction. */
+    static final int STAGE_BATCH = 100_000;
+    /** Rows in the first merge range; later ones aim at {@link #MERGE_TARGET}. */
+    static final int MERGE_FIRST_ROWS = 20_000;
+    static final Duration MERGE_TARGET = Duration.ofSeconds(2);
+    static final int MERGE_MAX_ROWS = 1_000_000;
 
     @Inject
     ImportKind spec;
@@ -111,7 +118,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         Dataset lines = staging.asDataset();
         // the merge writes new rows or the rows the file names: bigger chunks than a bulk update's,
         // since each pays a sort of its keys, and the locks it holds are on the file's own rows
-        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), chunks.config().maxRows())
+        ChunkLoop.Result result = chunks.loop(context, MERGE_TARGET, MERGE_MAX_ROWS)
                 .run(lines, checkpoint, "rows", (connection, lo, hi, walked, state) -> {
                     long[] counts = merge(connection, staging, lines, dataset, target, key, upsert, lo, hi, context.jobId());
                     state.put("inserted", state.get("inserted").asLong() + counts[0]);
@@ -181,74 +188,108 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
      */
     private Checkpoint stage(JobContext<ImportKind.Params> context, Checkpoint checkpoint, TargetTable target,
             Staging staging, Fence fence) throws Exception {
-        ImportKind.Params params = context.params();
-        ObjectNode state = checkpoint.state().deepCopy();
-        try (InputStream in = uploads.open(params.upload(), state.get("offset").asLong())) {
-            CsvReader reader = new CsvReader(in, state.get("offset").asLong(), state.get("line").asLong());
+        ObjectNode start = checkpoint.state();
+        try (InputStream in = uploads.open(context.params().upload(), start.get("offset").asLong())) {
+            CsvReader reader = new CsvReader(in, start.get("offset").asLong(), start.get("line").asLong());
             while (!context.sliceOver() && !context.cancelRequested()) {
-                List<Long> lines = new ArrayList<>();
-                List<String[]> rows = new ArrayList<>();
-                List<Long> badLines = new ArrayList<>();
-                List<String> reasons = new ArrayList<>();
-                CsvReader.Record record = null;
-                long end = state.get("offset").asLong();
-                boolean eof = false;
-                while (rows.size() + badLines.size() < STAGE_BATCH) {
-                    record = reader.next();
-                    if (record == null) {
-                        eof = true;
-                        break;
-                    }
-                    end = record.endOffset();
-                    List<String> errors = new ArrayList<>();
-                    String[] values = record.error() == null ? target.check(record.fields(), errors) : null;
-                    if (record.error() != null) errors.add(record.error());
-                    if (values != null) {
-                        lines.add(record.line());
-                        rows.add(values);
-                    } else {
-                        badLines.add(record.line());
-                        reasons.add(String.join("; ", errors));
-                    }
+                checkpoint = stageBatch(context, checkpoint, reader, target, staging, fence);
+                if (checkpoint == null) return null;
+                ObjectNode state = checkpoint.state();
+                failIfTooManyInvalid(context, staging, state.get("rejected").asLong());
+                if (state.get("phase").asText().equals("merge")) {
+                    LOG.infof("job %s: staged %d rows, %d rejected; merging", context.jobId(),
+                            state.get("staged").asLong(), state.get("rejected").asLong());
+                    return checkpoint;
                 }
-                long rejected = state.get("rejected").asLong() + badLines.size();
-                state.put("offset", end);
-                if (record != null) state.put("line", record.nextLine());
-                state.put("staged", state.get("staged").asLong() + rows.size());
-                state.put("rejected", rejected);
-                Checkpoint next;
-                if (eof) {
-                    state.put("phase", "merge");
-                    long staged = state.get("staged").asLong();
-                    next = Checkpoint.start(staged, chunks.initialRows(), state);
-                } else {
-                    next = new Checkpoint(null, end, checkpoint.total(), checkpoint.chunkSize(), null, state);
-                }
-                try (Connection connection = chunks.transaction()) {
-                    staging.copy(connection, lines, rows);
-                    reject(connection, context.jobId(), badLines, reasons);
-                    boolean owned = eof
-                            ? fence.checkpoint(connection, mapper.writeValueAsString(next), 0, next.total(), "rows", null)
-                            : fence.checkpoint(connection, mapper.writeValueAsString(next), end, next.total(), "bytes", null);
-                    if (!owned) {
-                        connection.rollback();
-                        return null;
-                    }
-                    connection.commit();
-                }
-                checkpoint = next;
-                state = next.state().deepCopy();
-                if (rejected > 0 && (params.onErrorOrDefault() == ImportKind.OnError.FAIL || rejected > params.maxErrorsOrDefault())) {
-                    dropStaging(staging);
-                    String first = firstRejection(context.jobId());
-                    throw new Failure.Discard(params.onErrorOrDefault() == ImportKind.OnError.FAIL
-                            ? rejected + " rows are invalid and onError is fail, so nothing was imported; the first: " + first
-                            : "more than maxErrors (" + params.maxErrorsOrDefault() + ") rows are invalid, so nothing was imported; the first: " + first);
-                }
-                if (eof) return checkpoint;
             }
         }
         return checkpoint;
+    }
+
+    /** What one batch read: its good rows went to the COPY, its bad ones are here. */
+    private record Batch(long staged, List<Long> badLines, List<String> reasons, long end, long nextLine, boolean eof) {
+    }
+
+    /**
+     * One batch in one transaction: its good rows stream into the staging table's COPY as they
+     * are read, and its bad rows and the checkpoint follow when the batch ends; the batch that
+     * ends the file also indexes the table and moves the job to the merge phase. Returns the
+     * committed checkpoint, or null if the lease was lost. Nothing of a failed batch stays.
+     */
+    private Checkpoint stageBatch(JobContext<ImportKind.Params> context, Checkpoint checkpoint, CsvReader reader,
+            TargetTable target, Staging staging, Fence fence) throws Exception {
+        ObjectNode state = checkpoint.state().deepCopy();
+        try (Connection connection = chunks.transaction()) {
+            try {
+                Batch batch;
+                try (Staging.Writer writer = staging.writer(connection)) {
+                    batch = read(reader, target, writer, state.get("offset").asLong(), state.get("line").asLong());
+                    writer.end();
+                }
+                state.put("offset", batch.end());
+                state.put("line", batch.nextLine());
+                state.put("staged", state.get("staged").asLong() + batch.staged());
+                state.put("rejected", state.get("rejected").asLong() + batch.badLines().size());
+                Checkpoint next;
+                if (batch.eof()) {
+                    state.put("phase", "merge");
+                    next = Checkpoint.start(state.get("staged").asLong(), MERGE_FIRST_ROWS, state);
+                    staging.index(connection);
+                } else {
+                    next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), null, state);
+                }
+                reject(connection, context.jobId(), batch.badLines(), batch.reasons());
+                boolean owned = batch.eof()
+                        ? fence.checkpoint(connection, mapper.writeValueAsString(next), 0, next.total(), "rows", null)
+                        : fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", null);
+                if (!owned) {
+                    connection.rollback();
+                    return null;
+                }
+                connection.commit();
+                return next;
+            } catch (Exception e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Reads up to {@link #STAGE_BATCH} records, checks each, and adds the good ones to {@code writer}. */
+    private static Batch read(CsvReader reader, TargetTable target, Staging.Writer writer, long end, long nextLine)
+            throws Exception {
+        List<Long> badLines = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        long staged = 0;
+        while (staged + badLines.size() < STAGE_BATCH) {
+            CsvReader.Record record = reader.next();
+            if (record == null) return new Batch(staged, badLines, reasons, end, nextLine, true);
+            end = record.endOffset();
+            nextLine = record.nextLine();
+            List<String> errors = new ArrayList<>(0);
+            String[] values = record.error() == null ? target.check(record.fields(), errors) : null;
+            if (record.error() != null) errors.add(record.error());
+            if (values != null) {
+                writer.add(record.line(), values);
+                staged++;
+            } else {
+                badLines.add(record.line());
+                reasons.add(String.join("; ", errors));
+            }
+        }
+        return new Batch(staged, badLines, reasons, end, nextLine, false);
+    }
+
+    /** With {@code onError: fail} and any invalid row, or more than {@code maxErrors}: fails the job, having merged nothing. */
+    private void failIfTooManyInvalid(JobContext<ImportKind.Params> context, Staging staging, long rejected) throws SQLException {
+        ImportKind.Params params = context.params();
+        boolean failOnAny = params.onErrorOrDefault() == ImportKind.OnError.FAIL;
+        if (rejected == 0 || (!failOnAny && rejected <= params.maxErrorsOrDefault())) return;
+        dropStaging(staging);
+        String first = firstRejection(context.jobId());
+        throw new Failure.Discard(failOnAny
+                ? rejected + " rows are invalid and onError is fail, so nothing was imported; the first: " + first
+                : "more than maxErrors (" + params.maxErrorsOrDefault() + ") rows are invalid, so nothing was imported; the first: " + first);
     }
 
     /** One line range into the target; a range the database refuses is retried line by line. */

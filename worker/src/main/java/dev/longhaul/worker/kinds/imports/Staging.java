@@ -3,7 +3,7 @@ package dev.longhaul.worker.kinds.imports;
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.ColumnType;
 import dev.longhaul.core.dataset.Dataset;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,10 +15,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * A job's staging table, {@code longhaul.import_staging_<job>}: the file's good rows as text,
- * keyed by line, COPYed in batch by batch and then merged into the target by line range. Its name
+ * with their line, COPYed in batch by batch and then merged into the target by line range. Its name
  * comes from the job id alone, never from a request.
  */
 final class Staging {
@@ -36,10 +37,25 @@ final class Staging {
         return new Dataset("staging", table, "s", table + " s", List.of(line), Map.of("line", line), List.of());
     }
 
+    /**
+     * Creates the table, without an index: rows arrive in line order, and an index kept up during
+     * the COPYs costs more than building it once at the end ({@link #index}).
+     */
     void create(Connection connection) throws SQLException {
         String columns = IntStream.range(0, width).mapToObj(i -> ", c" + i + " text").collect(Collectors.joining());
         try (Statement s = connection.createStatement()) {
-            s.execute("create table if not exists " + table + " (line bigint primary key" + columns + ")");
+            s.execute("create table if not exists " + table + " (line bigint not null" + columns + ")");
+        }
+    }
+
+    /**
+     * The index on line that the merge walks by; built once the file is staged. A file of tens
+     * of millions of rows can take longer than the statement timeout, which is lifted for it.
+     */
+    void index(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("set local statement_timeout = '30min'");
+            s.execute("create unique index if not exists " + table.substring(table.indexOf('.') + 1) + "_line on " + table + " (line)");
         }
     }
 
@@ -49,20 +65,54 @@ final class Staging {
         }
     }
 
-    /** COPYs rows ({@code line} then the values) in one round trip. */
-    void copy(Connection connection, List<Long> lines, List<String[]> rows) throws Exception {
-        if (rows.isEmpty()) return;
-        StringBuilder text = new StringBuilder(rows.size() * 64);
-        for (int r = 0; r < rows.size(); r++) {
-            text.append(lines.get(r));
-            for (String value : rows.get(r)) {
+    /** A COPY into the table on {@code connection}, fed row by row while the file is read. */
+    Writer writer(Connection connection) throws SQLException {
+        return new Writer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " from stdin"));
+    }
+
+    /**
+     * One batch's COPY, streamed as rows are added so that the database stores them while the
+     * next ones are read and checked. Closing a writer that was not {@linkplain #end ended}
+     * cancels its COPY, so that nothing of the batch remains.
+     */
+    static final class Writer implements AutoCloseable {
+        private static final int FLUSH_CHARS = 32 * 1024;
+        private final CopyIn copy;
+        private final StringBuilder text = new StringBuilder(FLUSH_CHARS + 4096);
+
+        private Writer(CopyIn copy) {
+            this.copy = copy;
+        }
+
+        /** A row: its line, then its values (null for an empty field). */
+        void add(long line, String[] values) throws SQLException {
+            text.append(line);
+            for (String value : values) {
                 text.append('\t');
                 if (value == null) text.append("\\N");
                 else escape(value, text);
             }
             text.append('\n');
+            if (text.length() >= FLUSH_CHARS) flush();
         }
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " from stdin", new StringReader(text.toString()));
+
+        /** Ends the COPY; the rows are then part of the connection's transaction. */
+        void end() throws SQLException {
+            flush();
+            copy.endCopy();
+        }
+
+        private void flush() throws SQLException {
+            if (text.isEmpty()) return;
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            text.setLength(0);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy.isActive()) copy.cancelCopy();
+        }
     }
 
     /** COPY's text format: backslash, tab and line breaks escaped. */

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,60 @@ class ImportTest {
     }
 
     @Test
+    void aLongImportResumesFromItsCheckpointsAcrossSlices() throws Exception {
+        // 250,000 rows: several staging batches and merge ranges, over several 1 s slices, each
+        // continuing from the last committed checkpoint; a bad row every 50,000 lines, and line
+        // 200,001 repeats the email of line 2
+        int rows = 250_000;
+        StringBuilder csv = new StringBuilder("email,name,country\n");
+        for (long line = 2; line <= rows + 1; line++) {
+            if (line % 50_000 == 0) csv.append("not-an-email,Bad,DE\n");
+            else if (line == 200_001) csv.append("impr2@example.com,Repeated,FR\n");
+            else csv.append("impr").append(line).append("@example.com,Customer ").append(line).append(",DE\n");
+        }
+        Job job = run(upload(csv.toString()), "upsert");
+        JsonNode result = job.result();
+
+        assertThat(count(db, "shop.customers where email like 'impr%@example.com'")).isEqualTo(rows - 5 - 1);
+        assertThat(count(db, "shop.customers where email = 'impr2@example.com' and name = 'Repeated'")).isOne();
+        assertThat(result.get("inserted").asLong()).isEqualTo(rows - 5 - 1);
+        assertThat(result.get("inserted").asLong() + result.get("updated").asLong() + result.get("rejected").asLong())
+                .isEqualTo(rows);
+        List<Long> lines = new ArrayList<>();
+        result.get("rejections").forEach(r -> {
+            if (r.get("reason").asText().contains("not an email address")) lines.add(r.get("line").asLong());
+        });
+        assertThat(lines).containsExactly(50_000L, 100_000L, 150_000L, 200_000L, 250_000L);
+        assertThat(count(db, "longhaul.job_event where type = 'resumed' and job_id = '" + job.id() + "'"))
+                .as("slices resumed from a checkpoint").isPositive();
+    }
+
+    @Test
+    void aStagingBatchThatFailsLeavesNoRowsAndAnEndedOneLeavesThemAll() throws Exception {
+        Staging staging = new Staging(UUID.randomUUID(), 2);
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            staging.create(c);
+            c.commit();
+            // rows streamed into the COPY, then the batch fails before its end: nothing stays
+            try (Staging.Writer writer = staging.writer(c)) {
+                for (long line = 2; line < 20_002; line++) writer.add(line, new String[] {"a\tb", null});
+            }
+            c.rollback();
+            assertThat(count(db, staging.table)).isZero();
+            // the same batch ended and committed: every row, with its tab and its null
+            try (Staging.Writer writer = staging.writer(c)) {
+                for (long line = 2; line < 20_002; line++) writer.add(line, new String[] {"a\tb", null});
+                writer.end();
+            }
+            c.commit();
+            assertThat(count(db, staging.table + " where c0 = e'a\\tb' and c1 is null")).isEqualTo(20_000);
+            staging.drop(c);
+            c.commit();
+        }
+    }
+
+    @Test
     void aHeaderThatNamesAnUnknownColumnFailsTheJobAndImportsNothing() throws Exception {
         UUID upload = upload("email,name,shoe_size\nimp1@example.com,One,44\n");
         Job job = submit(upload, "upsert");
@@ -124,7 +179,7 @@ class ImportTest {
 
     private UUID upload(String csv) {
         UploadInfo info = uploads.store(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv",
-                "text/csv", 10_000_000);
+                "text/csv", 100_000_000);
         return info.id();
     }
 

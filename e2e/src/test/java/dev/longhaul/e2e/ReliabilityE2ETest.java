@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class ReliabilityE2ETest {
     private static final Map<String, String> WORKER_ENV = Map.of(
             "LONGHAUL_WORKER_LEASE", "5s",
-            "LONGHAUL_WORKER_HEARTBEAT", "1s");
+            "LONGHAUL_WORKER_HEARTBEAT", "1s",
+            // no slice ends on its own here: a job leaves its worker only as each test makes it
+            "LONGHAUL_WORKER_SLICE", "120s");
     private static App api;
     private static Jobs jobs;
 
@@ -44,13 +46,14 @@ class ReliabilityE2ETest {
         App first = App.start("worker", WORKER_ENV);
         App second = null;
         try {
-            String id = jobs.submit("{\"kind\":\"sleep\",\"params\":{\"seconds\":6}}");
+            // long enough to be still running once a second worker has started, even on a busy machine
+            String id = jobs.submit("{\"kind\":\"sleep\",\"params\":{\"seconds\":40}}");
             await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(jobs.get(id).get("state").asText()));
             second = App.start("worker", WORKER_ENV);
             // both report in, and the first one holds the job
             long firstPid = first.pid();
             long secondPid = second.pid();
-            await().atMost(Duration.ofSeconds(20)).until(() -> workers().stream().anyMatch(w -> w.get("pid").asLong() == secondPid)
+            await().atMost(Duration.ofSeconds(25)).until(() -> workers().stream().anyMatch(w -> w.get("pid").asLong() == secondPid)
                     && workers().stream().anyMatch(w -> w.get("pid").asLong() == firstPid
                             && w.get("runningJobs").toString().contains(id) && w.get("concurrency").asInt() == 8));
 
@@ -61,7 +64,7 @@ class ReliabilityE2ETest {
             assertThat(exit).isLessThan(Duration.ofSeconds(10));
             assertThat(jobs.get(id).get("state").asText()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
 
-            JsonNode job = jobs.awaitSuccess(id, Duration.ofSeconds(60));
+            JsonNode job = jobs.awaitSuccess(id, Duration.ofSeconds(90));
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
             List<String[]> events = events(id);
             assertThat(events).extracting(e -> e[0]).containsExactly("claimed", "requeued", "resumed", "succeeded");

@@ -5,7 +5,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 source bin/lib/jdk.sh
 use_jdk
-BENCH_DB=longhaul_bench
+BENCH_DB="${BENCH_DB:-longhaul_bench}"
 LOGS="$ROOT/bench/logs"
 mkdir -p "$LOGS"
 
@@ -45,17 +45,23 @@ submit() {
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
-# await ID -> waits for a final state; fails unless SUCCEEDED
+# await ID -> waits for a final state; fails unless SUCCEEDED. One process polls every 50 ms on
+# one kept-alive connection: a new process and connection per poll would take CPU from the job
+# it measures
 await_job() {
-  local state
-  while true; do
-    state=$(curl -sf "$(api /api/jobs/$1)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
-    case "$state" in
-      SUCCEEDED) return 0 ;;
-      FAILED|CANCELLED) echo "bench: job $1 ended $state" >&2; curl -s "$(api /api/jobs/$1)" >&2; exit 1 ;;
-    esac
-    sleep 0.2
-  done
+  python3 - "$API_PORT" "$1" <<'PY' || exit 1
+import http.client, json, sys, time
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+while True:
+    connection.request("GET", "/api/jobs/" + sys.argv[2])
+    response = connection.getresponse()
+    job = json.loads(response.read())
+    if job["state"] == "SUCCEEDED":
+        break
+    if job["state"] in ("FAILED", "CANCELLED"):
+        sys.exit(f"bench: job {sys.argv[2]} ended {job['state']}: {json.dumps(job)}")
+    time.sleep(0.05)
+PY
 }
 
 now() { date +%s.%N; }

@@ -8,13 +8,16 @@ import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSpec;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.job.JobIds;
 import dev.longhaul.scheduler.heartbeat.Heartbeat;
+import dev.longhaul.scheduler.schedule.Slots;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,8 @@ class SchedulerAppTest {
     ObjectMapper mapper;
     @Inject
     Clock clock;
+    @Inject
+    Slots slots;
 
     @Test
     void quartzRunsClusteredOnTheFlywayTablesAndFires() throws Exception {
@@ -135,5 +140,44 @@ class SchedulerAppTest {
         assertThat(nightly[2]).isEqualTo("UTC");
         assertThat(nightly[3]).isEqualTo("report");
         assertThat((String) nightly[4]).contains("\"period\": \"previous-day\"").contains("sales-daily");
+    }
+
+    @Test
+    void aMisfireCatchUpIsNamedByTheLatestMissedSlotAndMarkedWhileOnTimeFiresAreNot() {
+        UUID id = JobIds.next(clock);
+        // at 02:00 every day: no real fire comes during the test; the fires are made by hand
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into longhaul.schedule (id, name, cron, timezone, job_kind, job_params, misfire, overlap, enabled,
+                    created_at, updated_at, version)
+                values (?1, ?2, '0 0 2 * * ?', 'UTC', 'noop', '{}'::jsonb, 'fireOnce', 'allow', true, now(), now(), 1)""")
+                .setParameter(1, id).setParameter(2, "catch-up-" + id).executeUpdate());
+        try {
+            Instant first = Instant.parse("2026-03-01T02:00:00Z");
+            assertThat(slots.fire(id, first)).isEqualTo(Slots.Outcome.CREATED);
+            // the scheduler was down for three days; Quartz fires the catch-up "now", mid-morning
+            Instant now = Instant.parse("2026-03-04T09:13:27.418Z");
+            assertThat(slots.fire(id, now)).isEqualTo(Slots.Outcome.CREATED);
+            // a second fire for the same slot, from another instance, makes nothing
+            assertThat(slots.fire(id, now.plusMillis(5))).isEqualTo(Slots.Outcome.DUPLICATE);
+
+            List<?> runs = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                    select scheduled_for, outcome, catch_up, job_id is not null from longhaul.schedule_run
+                    where schedule_id = ?1 order by scheduled_for""").setParameter(1, id).getResultList());
+            assertThat(runs).extracting(r -> List.of(instant(((Object[]) r)[0]).toString(), ((Object[]) r)[1], ((Object[]) r)[2],
+                    ((Object[]) r)[3])).containsExactly(
+                    List.of("2026-03-01T02:00:00Z", "created", false, true),
+                    List.of("2026-03-02T02:00:00Z", "skipped-misfire", false, false),
+                    List.of("2026-03-03T02:00:00Z", "skipped-misfire", false, false),
+                    List.of("2026-03-04T02:00:00Z", "created", true, true));
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.createNativeQuery("delete from longhaul.job where schedule_id = ?1").setParameter(1, id).executeUpdate();
+                em.createNativeQuery("delete from longhaul.schedule where id = ?1").setParameter(1, id).executeUpdate();
+            });
+        }
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof java.sql.Timestamp t ? t.toInstant() : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
     }
 }

@@ -96,13 +96,14 @@ public class ScheduleService {
         Map<UUID, ScheduleView.LastRun> last = new HashMap<>();
         if (!schedules.isEmpty()) {
             List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                    select distinct on (schedule_id) schedule_id, scheduled_for, outcome, job_id, at
+                    select distinct on (schedule_id) schedule_id, scheduled_for, outcome, job_id, at, catch_up
                     from longhaul.schedule_run where schedule_id in (?1)
                     order by schedule_id, scheduled_for desc""")
                     .setParameter(1, schedules.stream().map(Schedule::id).toList()).getResultList());
             for (Object row : rows) {
                 Object[] r = (Object[]) row;
-                last.put((UUID) r[0], new ScheduleView.LastRun(instant(r[1]), (String) r[2], (UUID) r[3], instant(r[4])));
+                last.put((UUID) r[0], new ScheduleView.LastRun(instant(r[1]), (String) r[2], (UUID) r[3], instant(r[4]),
+                        (Boolean) r[5]));
             }
         }
         Instant now = clock.instant();

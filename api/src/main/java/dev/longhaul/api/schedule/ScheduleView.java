@@ -14,8 +14,11 @@ public record ScheduleView(UUID id, String name, String cron, String timezone, J
     public record JobTemplate(String kind, JsonNode params, String queue) {
     }
 
-    /** @param outcome created, skipped-overlap or skipped-misfire */
-    public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at) {
+    /**
+     * @param outcome created, skipped-overlap or skipped-misfire
+     * @param catchUp made at a restart for a slot missed while no scheduler ran (misfire fireOnce)
+     */
+    public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at, boolean catchUp) {
     }
 
     static ScheduleView of(Schedule s, List<Instant> next, LastRun last) {

@@ -51,7 +51,8 @@ class ScheduleApiTest {
         given().queryParam("scheduleId", id).get("/api/jobs").then().statusCode(200)
                 .body("items.id", hasItem(job));
         given().get("/api/schedules/" + id).then().statusCode(200)
-                .body("lastRun.outcome", equalTo("created")).body("lastRun.jobId", equalTo(job));
+                .body("lastRun.outcome", equalTo("created")).body("lastRun.jobId", equalTo(job))
+                .body("lastRun.catchUp", equalTo(false));
         given().get("/api/schedules").then().statusCode(200).body("id", hasItem(id));
 
         given().delete("/api/schedules/" + id).then().statusCode(204);

@@ -79,10 +79,12 @@ public class Slots {
         }
         if (last != null) {
             for (Instant missed : Crons.between(cron, last, slot, MAX_RECORDED_MISSES)) {
-                record(scheduleId, missed, "skipped-misfire", null);
+                record(scheduleId, missed, "skipped-misfire", false);
             }
         }
-        if (!record(scheduleId, slot, "created", null)) return Decision.of(Outcome.DUPLICATE);
+        // an on-time fire comes at its slot to the millisecond; a misfire catch-up comes "now"
+        boolean catchUp = !slot.equals(fireTime);
+        if (!record(scheduleId, slot, "created", catchUp)) return Decision.of(Outcome.DUPLICATE);
         if (schedule.overlap() == Schedule.Overlap.skip && hasActiveJob(scheduleId)) {
             em.createNativeQuery("update longhaul.schedule_run set outcome = 'skipped-overlap' where schedule_id = ?1 and scheduled_for = ?2")
                     .setParameter(1, scheduleId).setParameter(2, slot).executeUpdate();
@@ -99,7 +101,11 @@ public class Slots {
         em.flush();
         em.createNativeQuery("update longhaul.schedule_run set job_id = ?1 where schedule_id = ?2 and scheduled_for = ?3")
                 .setParameter(1, job.id()).setParameter(2, scheduleId).setParameter(3, slot).executeUpdate();
-        LOG.debugf("schedule %s: job %s for slot %s", schedule.name(), job.id(), slot);
+        if (catchUp) {
+            LOG.infof("schedule %s: catch-up job %s at %s for the missed slot %s", schedule.name(), job.id(), fireTime, slot);
+        } else {
+            LOG.debugf("schedule %s: job %s for slot %s", schedule.name(), job.id(), slot);
+        }
         return new Decision(Outcome.CREATED, new JobRef(job.id(), job.queue()));
     }
 
@@ -109,12 +115,12 @@ public class Slots {
         return value == null ? null : value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
     }
 
-    private boolean record(UUID scheduleId, Instant slot, String outcome, UUID jobId) {
+    private boolean record(UUID scheduleId, Instant slot, String outcome, boolean catchUp) {
         return em.createNativeQuery("""
-                insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, job_id, at)
+                insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, at, catch_up)
                 values (?1, ?2, ?3, ?4, ?5) on conflict do nothing""")
                 .setParameter(1, scheduleId).setParameter(2, slot).setParameter(3, outcome)
-                .setParameter(4, jobId).setParameter(5, clock.instant()).executeUpdate() == 1;
+                .setParameter(4, clock.instant()).setParameter(5, catchUp).executeUpdate() == 1;
     }
 
     private boolean hasActiveJob(UUID scheduleId) {

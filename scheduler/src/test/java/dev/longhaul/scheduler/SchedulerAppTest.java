@@ -144,37 +144,84 @@ class SchedulerAppTest {
 
     @Test
     void aMisfireCatchUpIsNamedByTheLatestMissedSlotAndMarkedWhileOnTimeFiresAreNot() {
-        UUID id = JobIds.next(clock);
-        // at 02:00 every day: no real fire comes during the test; the fires are made by hand
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
-                insert into longhaul.schedule (id, name, cron, timezone, job_kind, job_params, misfire, overlap, enabled,
-                    created_at, updated_at, version)
-                values (?1, ?2, '0 0 2 * * ?', 'UTC', 'noop', '{}'::jsonb, 'fireOnce', 'allow', true, now(), now(), 1)""")
-                .setParameter(1, id).setParameter(2, "catch-up-" + id).executeUpdate());
+        UUID id = schedule("fireOnce", "allow", "2026-02-01T00:00:00Z");
         try {
-            Instant first = Instant.parse("2026-03-01T02:00:00Z");
-            assertThat(slots.fire(id, first)).isEqualTo(Slots.Outcome.CREATED);
+            assertThat(slots.fire(id, Instant.parse("2026-03-01T02:00:00Z"))).isEqualTo(Slots.Outcome.CREATED);
             // the scheduler was down for three days; Quartz fires the catch-up "now", mid-morning
             Instant now = Instant.parse("2026-03-04T09:13:27.418Z");
             assertThat(slots.fire(id, now)).isEqualTo(Slots.Outcome.CREATED);
             // a second fire for the same slot, from another instance, makes nothing
             assertThat(slots.fire(id, now.plusMillis(5))).isEqualTo(Slots.Outcome.DUPLICATE);
-
-            List<?> runs = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                    select scheduled_for, outcome, catch_up, job_id is not null from longhaul.schedule_run
-                    where schedule_id = ?1 order by scheduled_for""").setParameter(1, id).getResultList());
-            assertThat(runs).extracting(r -> List.of(instant(((Object[]) r)[0]).toString(), ((Object[]) r)[1], ((Object[]) r)[2],
-                    ((Object[]) r)[3])).containsExactly(
+            assertThat(runs(id)).containsExactly(
                     List.of("2026-03-01T02:00:00Z", "created", false, true),
                     List.of("2026-03-02T02:00:00Z", "skipped-misfire", false, false),
                     List.of("2026-03-03T02:00:00Z", "skipped-misfire", false, false),
                     List.of("2026-03-04T02:00:00Z", "created", true, true));
         } finally {
-            QuarkusTransaction.requiringNew().run(() -> {
-                em.createNativeQuery("delete from longhaul.job where schedule_id = ?1").setParameter(1, id).executeUpdate();
-                em.createNativeQuery("delete from longhaul.schedule where id = ?1").setParameter(1, id).executeUpdate();
-            });
+            delete(id);
         }
+    }
+
+    @Test
+    void anOnTimeFireAfterMissedSlotsMakesTheCatchUpThatNoMisfireFireMade() {
+        UUID fireOnce = schedule("fireOnce", "skip", "2026-02-01T00:00:00Z");
+        UUID skip = schedule("skip", "skip", "2026-02-01T00:00:00Z");
+        // changed on the 3rd at noon: the slots before are owed nothing
+        UUID changed = schedule("fireOnce", "allow", "2026-03-03T12:00:00Z");
+        try {
+            for (UUID id : List.of(fireOnce, skip, changed)) {
+                assertThat(slots.fire(id, Instant.parse("2026-03-01T02:00:00Z"))).isEqualTo(Slots.Outcome.CREATED);
+                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "update longhaul.job set state = 'SUCCEEDED', finished_at = now() where schedule_id = ?1")
+                        .setParameter(1, id).executeUpdate());
+                // no catch-up fire came after the downtime: the next slot fires on time
+                assertThat(slots.fire(id, Instant.parse("2026-03-04T02:00:00Z"))).isEqualTo(Slots.Outcome.CREATED);
+            }
+            // the catch-up is made with the slot's own job, and does not make it skip as an overlap
+            assertThat(runs(fireOnce)).containsExactly(
+                    List.of("2026-03-01T02:00:00Z", "created", false, true),
+                    List.of("2026-03-02T02:00:00Z", "skipped-misfire", false, false),
+                    List.of("2026-03-03T02:00:00Z", "created", true, true),
+                    List.of("2026-03-04T02:00:00Z", "created", false, true));
+            for (UUID id : List.of(skip, changed)) {
+                assertThat(runs(id)).containsExactly(
+                        List.of("2026-03-01T02:00:00Z", "created", false, true),
+                        List.of("2026-03-02T02:00:00Z", "skipped-misfire", false, false),
+                        List.of("2026-03-03T02:00:00Z", "skipped-misfire", false, false),
+                        List.of("2026-03-04T02:00:00Z", "created", false, true));
+            }
+        } finally {
+            List.of(fireOnce, skip, changed).forEach(this::delete);
+        }
+    }
+
+    /** A schedule at 02:00 every day, last changed at {@code updatedAt}: no real fire comes during a test. */
+    private UUID schedule(String misfire, String overlap, String updatedAt) {
+        UUID id = JobIds.next(clock);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into longhaul.schedule (id, name, cron, timezone, job_kind, job_params, misfire, overlap, enabled,
+                    created_at, updated_at, version)
+                values (?1, ?2, '0 0 2 * * ?', 'UTC', 'noop', '{}'::jsonb, ?3, ?4, true, cast(?5 as timestamptz),
+                    cast(?5 as timestamptz), 1)""")
+                .setParameter(1, id).setParameter(2, "slots-" + id).setParameter(3, misfire).setParameter(4, overlap)
+                .setParameter(5, updatedAt).executeUpdate());
+        return id;
+    }
+
+    /** Each run as (slot, outcome, catch-up, has a job). */
+    private List<List<Object>> runs(UUID id) {
+        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                select scheduled_for, outcome, catch_up, job_id is not null from longhaul.schedule_run
+                where schedule_id = ?1 order by scheduled_for""").setParameter(1, id).getResultList());
+        return rows.stream().map(r -> (Object[]) r)
+                .map(r -> List.<Object>of(instant(r[0]).toString(), r[1], r[2], r[3])).toList();
+    }
+
+    private void delete(UUID id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("delete from longhaul.job where schedule_id = ?1").setParameter(1, id).executeUpdate();
+            em.createNativeQuery("delete from longhaul.schedule where id = ?1").setParameter(1, id).executeUpdate();
+        });
     }
 
     private static Instant instant(Object value) {

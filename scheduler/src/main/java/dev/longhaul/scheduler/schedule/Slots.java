@@ -17,6 +17,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -50,16 +52,16 @@ public class Slots {
     /** The outcome of one fire, for logs and tests. */
     public enum Outcome { CREATED, DUPLICATE, SKIPPED_OVERLAP, GONE }
 
-    private record Decision(Outcome outcome, JobRef job) {
+    private record Decision(Outcome outcome, List<JobRef> jobs) {
         static Decision of(Outcome outcome) {
-            return new Decision(outcome, null);
+            return new Decision(outcome, List.of());
         }
     }
 
     public Outcome fire(UUID scheduleId, Instant fireTime) {
         Decision decision = QuarkusTransaction.requiringNew().call(() -> decide(scheduleId, fireTime));
-        if (decision.job() != null) {
-            publisher.publish(List.of(decision.job()));
+        if (!decision.jobs().isEmpty()) {
+            publisher.publish(decision.jobs());
         }
         return decision.outcome();
     }
@@ -71,42 +73,67 @@ public class Slots {
         Instant last = lastSlot(scheduleId);
         // a catch-up fire happens "now": name it by the latest cron slot at or before now (cron
         // slots are whole seconds; isSatisfiedBy ignores the milliseconds)
-        Instant slot = cron.isSatisfiedBy(Date.from(fireTime)) ? fireTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        Instant slot = cron.isSatisfiedBy(Date.from(fireTime)) ? fireTime.truncatedTo(ChronoUnit.SECONDS)
                 : Optional.ofNullable(Crons.latestAtOrBefore(cron, last != null ? last : fireTime.minusSeconds(86_400), fireTime))
                         .orElse(fireTime);
         if (last != null && !slot.isAfter(last)) {
             return Decision.of(Outcome.DUPLICATE);
         }
-        if (last != null) {
-            for (Instant missed : Crons.between(cron, last, slot, MAX_RECORDED_MISSES)) {
-                record(scheduleId, missed, "skipped-misfire", false);
-            }
-        }
         // an on-time fire comes at its slot to the millisecond; a misfire catch-up comes "now"
         boolean catchUp = !slot.equals(fireTime);
+        List<Instant> missed = last == null ? List.of() : Crons.between(cron, last, slot, MAX_RECORDED_MISSES);
+        Instant owed = owedCatchUp(schedule, missed, catchUp);
+        for (Instant m : missed) {
+            if (!m.equals(owed)) record(scheduleId, m, "skipped-misfire", false);
+        }
         if (!record(scheduleId, slot, "created", catchUp)) return Decision.of(Outcome.DUPLICATE);
-        if (schedule.overlap() == Schedule.Overlap.skip && hasActiveJob(scheduleId)) {
+        // the overlap policy looks at the jobs from before this fire: an owed catch-up made now
+        // does not make its own slot's job skip
+        boolean overlapping = schedule.overlap() == Schedule.Overlap.skip && hasActiveJob(scheduleId);
+        List<JobRef> jobs = new ArrayList<>(2);
+        if (owed != null) {
+            record(scheduleId, owed, "created", true);
+            jobs.add(createJob(schedule, owed, fireTime, true));
+        }
+        if (overlapping) {
             em.createNativeQuery("update longhaul.schedule_run set outcome = 'skipped-overlap' where schedule_id = ?1 and scheduled_for = ?2")
                     .setParameter(1, scheduleId).setParameter(2, slot).executeUpdate();
             LOG.infof("schedule %s: slot %s skipped, the previous job is still active", schedule.name(), slot);
-            return Decision.of(Outcome.SKIPPED_OVERLAP);
+            return new Decision(Outcome.SKIPPED_OVERLAP, jobs);
         }
+        jobs.add(createJob(schedule, slot, fireTime, catchUp));
+        return new Decision(Outcome.CREATED, jobs);
+    }
+
+    /**
+     * With misfire {@code fireOnce}, the latest missed slot is owed a catch-up when this fire is on
+     * time and no catch-up fire came before it: Quartz's own catch-up can be lost (its fire failed,
+     * or the restarted cluster went straight to the next slot). Slots from before the schedule's
+     * last change (a disabled spell, another cron) are owed nothing.
+     */
+    private static Instant owedCatchUp(Schedule schedule, List<Instant> missed, boolean catchUp) {
+        if (catchUp || missed.isEmpty() || schedule.misfire() != Schedule.Misfire.fireOnce) return null;
+        Instant latest = missed.getLast();
+        return latest.isAfter(schedule.updatedAt()) ? latest : null;
+    }
+
+    private JobRef createJob(Schedule schedule, Instant slot, Instant fireTime, boolean catchUp) {
         KindSpec<?> kind = kinds.find(schedule.jobKind()).orElseThrow(() ->
                 new IllegalStateException("schedule " + schedule.name() + ": unknown kind " + schedule.jobKind()));
         kinds.parse(kind, schedule.jobParams());
         String queue = schedule.jobQueue() != null ? schedule.jobQueue() : kind.defaultQueue();
         JobSpec spec = new JobSpec(schedule.jobKind(), schedule.jobParams(), queue, 0, null, kind.defaultMaxAttempts(), null, null);
-        Job job = Job.forSlot(spec, scheduleId, slot, clock);
+        Job job = Job.forSlot(spec, schedule.id(), slot, clock);
         store.insert(job);
         em.flush();
         em.createNativeQuery("update longhaul.schedule_run set job_id = ?1 where schedule_id = ?2 and scheduled_for = ?3")
-                .setParameter(1, job.id()).setParameter(2, scheduleId).setParameter(3, slot).executeUpdate();
+                .setParameter(1, job.id()).setParameter(2, schedule.id()).setParameter(3, slot).executeUpdate();
         if (catchUp) {
             LOG.infof("schedule %s: catch-up job %s at %s for the missed slot %s", schedule.name(), job.id(), fireTime, slot);
         } else {
             LOG.debugf("schedule %s: job %s for slot %s", schedule.name(), job.id(), slot);
         }
-        return new Decision(Outcome.CREATED, new JobRef(job.id(), job.queue()));
+        return new JobRef(job.id(), job.queue());
     }
 
     private Instant lastSlot(UUID scheduleId) {

@@ -21,6 +21,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import org.postgresql.PGStatement;
 
 /**
  * Uploaded files ({@code upload}, {@code upload_part}): streamed in by the api in parts, each
@@ -136,6 +137,9 @@ public class UploadStore {
                 try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                         select start, data from longhaul.upload_part
                         where upload_id = ? and start <= ? order by seq desc limit 1""")) {
+                    // prepared on the server from the first run, so the part comes in binary, not
+                    // as hex text of twice its size
+                    s.unwrap(PGStatement.class).setPrepareThreshold(-1);
                     s.setObject(1, id);
                     s.setLong(2, next);
                     try (ResultSet rs = s.executeQuery()) {

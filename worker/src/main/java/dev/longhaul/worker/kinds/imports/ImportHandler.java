@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +46,9 @@ import org.jboss.logging.Logger;
  * job's staging table and bad ones recorded in {@code import_rejection}, with the checkpoint (the
  * next offset and line), in one transaction per batch.
  * <li><b>merge</b>: the chunk engine walks the staging table by line; each range goes into the
- * target with one {@code INSERT … SELECT … ON CONFLICT (key)} in its own transaction. A range the
+ * target with one {@code INSERT … SELECT … ON CONFLICT (key)} in its own transaction. An upsert
+ * takes the range in one pass, with no sort; a range that repeats a key is refused by the
+ * database for it and merged again by a statement that keeps each key's last line. A range the
  * database refuses (a foreign key, a CHECK) is merged again line by line under savepoints, so
  * only the refused rows are rejected, with the database's reason.
  * </ol>
@@ -61,6 +64,8 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
     static final int MERGE_FIRST_ROWS = 20_000;
     static final Duration MERGE_TARGET = Duration.ofSeconds(2);
     static final int MERGE_MAX_ROWS = 1_000_000;
+    /** ON CONFLICT DO UPDATE meeting one key twice in a statement: cardinality_violation. */
+    private static final String REPEATED_KEY = "21000";
 
     @Inject
     ImportKind spec;
@@ -321,14 +326,37 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         return total;
     }
 
+    /**
+     * An upsert tries the range in one pass first; a range that repeats a key makes the database
+     * refuse it (SQLSTATE 21000), and is merged instead with the statement that picks each key's
+     * last line and rejects the others. An insert always takes that statement.
+     */
     private long[] mergeRange(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target,
             Column key, boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
+        if (upsert) {
+            Savepoint onePass = connection.setSavepoint();
+            try {
+                long[] counts = count(connection, lines, lo, hi, range -> staging.upsert(dataset, target.columns, key, range));
+                connection.releaseSavepoint(onePass);
+                return counts;
+            } catch (SQLException e) {
+                if (!REPEATED_KEY.equals(e.getSQLState())) throw e;
+                connection.rollback(onePass);
+            }
+        }
+        // the statement's placeholders after the range: the job id, once for an upsert, twice for an insert
+        return count(connection, lines, lo, hi, range -> staging.merge(dataset, target.columns, key, upsert, range),
+                upsert ? new UUID[] {jobId} : new UUID[] {jobId, jobId});
+    }
+
+    /** Runs a merge statement built around the range (lo, hi] and returns its inserted, updated, rejected. */
+    private static long[] count(Connection connection, Dataset lines, List<String> lo, List<String> hi,
+            Function<String, String> statement, Object... after) throws SQLException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
         String range = Keyset.range(lines, lo, hi, params);
-        try (PreparedStatement s = connection.prepareStatement(staging.merge(dataset, target.columns, key, upsert, range))) {
+        try (PreparedStatement s = connection.prepareStatement(statement.apply(range))) {
             int next = params.bind(s, 1);
-            s.setObject(next, jobId);
-            if (!upsert) s.setObject(next + 1, jobId);
+            for (Object value : after) s.setObject(next++, value);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};

@@ -117,6 +117,10 @@ final class Staging {
 
     /** COPY's text format: backslash, tab and line breaks escaped. */
     private static void escape(String value, StringBuilder out) {
+        if (plain(value)) {
+            out.append(value);
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -129,6 +133,29 @@ final class Staging {
         }
     }
 
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') return false;
+        }
+        return true;
+    }
+
+    /**
+     * The upsert of one line range in one pass, with placeholders for the range's (lo, hi] only:
+     * no sort for repeated keys, and the database's cardinality error (SQLSTATE 21000) when the
+     * range repeats a key, after which the caller merges the range with {@link #merge} instead.
+     * Returns inserted, updated, rejected (always 0).
+     */
+    String upsert(Dataset target, List<Column> columns, Column key, String range) {
+        return """
+                with merged as (insert into %1$s as t_ (%2$s) select %3$s from %4$s s where %5$s
+                                on conflict (%6$s) %7$s returning (xmax = 0) as inserted_)
+                select count(*) filter (where inserted_), count(*) filter (where not inserted_), 0 from merged"""
+                .formatted(target.table(), names(columns), casts(columns, "s"), table, range, key.name(),
+                        onConflict(columns, key, true));
+    }
+
     /**
      * The merge of one line range, with placeholders for the range's (lo, hi] and then the job id,
      * once for an upsert and twice for an insert.
@@ -138,12 +165,6 @@ final class Staging {
      */
     String merge(Dataset target, List<Column> columns, Column key, boolean upsert, String range) {
         int k = columns.indexOf(key);
-        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-        String casts = IntStream.range(0, columns.size())
-                .mapToObj(i -> "cast(c.c" + i + " as " + columns.get(i).type().sql() + ")").collect(Collectors.joining(", "));
-        String updates = columns.stream().filter(c -> !c.equals(key)).map(c -> c.name() + " = excluded." + c.name())
-                .collect(Collectors.joining(", "));
-        String onConflict = upsert && !updates.isEmpty() ? "do update set " + updates : "do nothing";
         String keyCast = "cast(c.c" + k + " as " + key.type().sql() + ")";
         // repeats are looked for only when the range has any (a one-time test the planner puts
         // before the join); only an insert can meet a key that exists already
@@ -164,7 +185,24 @@ final class Staging {
                     returning 1)
                 select (select count(*) from merged where inserted_), (select count(*) from merged where not inserted_),
                        (select count(*) from rejected)"""
-                .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names, casts, key.name(), onConflict, exists);
+                .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names(columns), casts(columns, "c"),
+                        key.name(), onConflict(columns, key, upsert), exists);
+    }
+
+    private static String names(List<Column> columns) {
+        return columns.stream().map(Column::name).collect(Collectors.joining(", "));
+    }
+
+    /** The staged text of each column, cast to the column's type. */
+    private static String casts(List<Column> columns, String alias) {
+        return IntStream.range(0, columns.size())
+                .mapToObj(i -> "cast(" + alias + ".c" + i + " as " + columns.get(i).type().sql() + ")").collect(Collectors.joining(", "));
+    }
+
+    private static String onConflict(List<Column> columns, Column key, boolean upsert) {
+        String updates = columns.stream().filter(c -> !c.equals(key)).map(c -> c.name() + " = excluded." + c.name())
+                .collect(Collectors.joining(", "));
+        return upsert && !updates.isEmpty() ? "do update set " + updates : "do nothing";
     }
 
     /** Lines of the staging table in {@code (lo, hi]}, for merging a failed range line by line. */

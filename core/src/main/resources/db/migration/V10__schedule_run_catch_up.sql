@@ -1,4 +1,4 @@
--- A run made by a misfire catch-up (a schedule with misfire fireOnce, fired once at a restart for
--- the latest slot it missed) rather than on its slot's time. Operators see it on the schedule's
--- last run; the scheduler's tests tell a catch-up from an on-time fire by it.
+-- A run made by a misfire catch-up (a schedule with misfire fireOnce, for the latest slot it
+-- missed while no scheduler ran) rather than on its slot's time. Operators see it on the
+-- schedule's last run; the scheduler's tests tell a catch-up from an on-time fire by it.
 ALTER TABLE schedule_run ADD COLUMN catch_up boolean NOT NULL DEFAULT false;

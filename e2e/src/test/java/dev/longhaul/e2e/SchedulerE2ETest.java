@@ -76,14 +76,15 @@ class SchedulerE2ETest {
             // slots are cron slots: even seconds
             assertThat(count("job where schedule_id = ?::uuid and extract(second from scheduled_for)::int % 2 <> 0", everySlot)).isZero();
             // fireOnce: the slots missed while no scheduler ran are recorded as skipped, and one
-            // catch-up job runs at restart, for the latest slot at or before it, marked as a catch-up (a
-            // catch-up may come in the slot's own second, so how late it ran cannot tell it apart)
+            // catch-up job runs at restart, marked as one (it may come in a slot's own second, so how
+            // late it ran cannot tell it apart), from Quartz's misfire fire or, were that lost, from
+            // the next on-time fire
             String downtime = "scheduled_for > '" + down + "' and scheduled_for < '" + restart + "'";
             assertThat(count("schedule_run where schedule_id = ?::uuid and outcome = 'skipped-misfire' and " + downtime,
                     everySlot)).isGreaterThanOrEqualTo(3);
             assertThat(count("job where schedule_id = ?::uuid and " + downtime, everySlot)).isLessThanOrEqualTo(1);
             assertThat(count("schedule_run where schedule_id = ?::uuid and outcome = 'created' and catch_up and at > '"
-                    + restart + "' and scheduled_for <= at", everySlot)).isEqualTo(1);
+                    + restart + "'", everySlot)).isEqualTo(1);
             // skip: no job for a slot in the downtime, and no catch-up
             assertThat(count("job where schedule_id = ?::uuid and " + downtime, skipping)).isZero();
             assertThat(count("schedule_run where schedule_id = ?::uuid and catch_up", skipping)).isZero();

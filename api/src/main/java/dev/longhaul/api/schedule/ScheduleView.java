@@ -16,7 +16,8 @@ public record ScheduleView(UUID id, String name, String cron, String timezone, J
 
     /**
      * @param outcome created, skipped-overlap or skipped-misfire
-     * @param catchUp made at a restart for a slot missed while no scheduler ran (misfire fireOnce)
+     * @param catchUp a misfire catch-up (misfire fireOnce) for a slot missed while no scheduler
+     *                ran, made at the restart or, were that fire lost, at the next on-time fire
      */
     public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at, boolean catchUp) {
     }

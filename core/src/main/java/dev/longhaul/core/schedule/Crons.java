@@ -3,6 +3,7 @@ package dev.longhaul.core.schedule;
 import dev.longhaul.core.kind.InvalidRequestException;
 import java.text.ParseException;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -61,6 +62,20 @@ public final class Crons {
             slots.add(t.toInstant());
         }
         return slots;
+    }
+
+    /**
+     * The latest slot in (after, before), or null if none: searched in windows back from
+     * {@code before} that grow eightfold, so a long gap of frequent slots is not walked from its
+     * start.
+     */
+    public static Instant latestBefore(CronExpression cron, Instant after, Instant before) {
+        for (Duration window = Duration.ofMinutes(1); ; window = window.multipliedBy(8)) {
+            Instant from = before.minus(window).isAfter(after) ? before.minus(window) : after;
+            List<Instant> slots = between(cron, from, before, Integer.MAX_VALUE);
+            if (!slots.isEmpty()) return slots.getLast();
+            if (from.equals(after)) return null;
+        }
     }
 
     /** The latest slot at or before {@code t}, searching forward from {@code from}; null if none. */

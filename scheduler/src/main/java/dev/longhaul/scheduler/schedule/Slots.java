@@ -16,13 +16,14 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.quartz.CronExpression;
 
@@ -30,7 +31,9 @@ import org.quartz.CronExpression;
  * What a fire of a schedule does, in one transaction under a lock on the schedule's row: record
  * the slots missed since the last run as skipped, claim this slot in {@code schedule_run} (a
  * second fire for the same slot, from any instance, finds it taken and does nothing), apply the
- * overlap policy, and create the slot's job. The job is published after the commit.
+ * overlap policy, and create the slot's job. A {@code fireOnce} schedule whose catch-up fire
+ * was lost gets it from its next on-time fire, for the latest missed slot, before its own slot.
+ * The jobs are published after the commit.
  */
 @ApplicationScoped
 @Unremovable // looked up by FireSchedule, which Quartz instantiates
@@ -48,6 +51,10 @@ public class Slots {
     JobPublisher publisher;
     @Inject
     Clock clock;
+    @ConfigProperty(name = "longhaul.scheduler.reconcile-every", defaultValue = "2s")
+    Duration reconcileEvery;
+    @ConfigProperty(name = "quarkus.quartz.misfire-threshold", defaultValue = "5s")
+    Duration misfireThreshold;
 
     /** The outcome of one fire, for logs and tests. */
     public enum Outcome { CREATED, DUPLICATE, SKIPPED_OVERLAP, GONE }
@@ -74,26 +81,36 @@ public class Slots {
         // a catch-up fire happens "now": name it by the latest cron slot at or before now (cron
         // slots are whole seconds; isSatisfiedBy ignores the milliseconds)
         Instant slot = cron.isSatisfiedBy(Date.from(fireTime)) ? fireTime.truncatedTo(ChronoUnit.SECONDS)
-                : Optional.ofNullable(Crons.latestAtOrBefore(cron, last != null ? last : fireTime.minusSeconds(86_400), fireTime))
-                        .orElse(fireTime);
+                : Crons.latestAtOrBefore(cron, last != null ? last : fireTime.minusSeconds(86_400), fireTime);
+        if (slot == null) {
+            // no cron slot since the last run (a manual trigger, say): nothing to catch up
+            if (last != null) return Decision.of(Outcome.DUPLICATE);
+            slot = fireTime;
+        }
         if (last != null && !slot.isAfter(last)) {
             return Decision.of(Outcome.DUPLICATE);
         }
         // an on-time fire comes at its slot to the millisecond; a misfire catch-up comes "now"
+        // (one whose "now" falls on a slot to the millisecond counts as on time, and the
+        // owed catch-up below stands in for it)
         boolean catchUp = !slot.equals(fireTime);
         List<Instant> missed = last == null ? List.of() : Crons.between(cron, last, slot, MAX_RECORDED_MISSES);
-        Instant owed = owedCatchUp(schedule, missed, catchUp);
+        Instant owed = last == null || catchUp ? null : owedCatchUp(schedule, cron, last, slot);
         for (Instant m : missed) {
             if (!m.equals(owed)) record(scheduleId, m, "skipped-misfire", false);
         }
         if (!record(scheduleId, slot, "created", catchUp)) return Decision.of(Outcome.DUPLICATE);
-        // the overlap policy looks at the jobs from before this fire: an owed catch-up made now
-        // does not make its own slot's job skip
-        boolean overlapping = schedule.overlap() == Schedule.Overlap.skip && hasActiveJob(scheduleId);
-        List<JobRef> jobs = new ArrayList<>(2);
+        boolean skipOverlaps = schedule.overlap() == Schedule.Overlap.skip;
+        boolean overlapping = skipOverlaps && hasActiveJob(scheduleId);
+        List<JobRef> jobs = new ArrayList<>(1);
         if (owed != null) {
-            record(scheduleId, owed, "created", true);
-            jobs.add(createJob(schedule, owed, fireTime, true));
+            // as if the lost catch-up had fired just before this fire: the overlap policy
+            // applies to it, and then to this slot with the catch-up's job active
+            record(scheduleId, owed, overlapping ? "skipped-overlap" : "created", true);
+            if (!overlapping) {
+                jobs.add(createJob(schedule, owed, fireTime, true));
+                overlapping = skipOverlaps;
+            }
         }
         if (overlapping) {
             em.createNativeQuery("update longhaul.schedule_run set outcome = 'skipped-overlap' where schedule_id = ?1 and scheduled_for = ?2")
@@ -106,15 +123,21 @@ public class Slots {
     }
 
     /**
-     * With misfire {@code fireOnce}, the latest missed slot is owed a catch-up when this fire is on
-     * time and no catch-up fire came before it: Quartz's own catch-up can be lost (its fire failed,
-     * or the restarted cluster went straight to the next slot). Slots from before the schedule's
-     * last change (a disabled spell, another cron) are owed nothing.
+     * With misfire {@code fireOnce}, the latest slot missed since the last run is owed a catch-up
+     * when this fire is on time and no catch-up fire came before it: Quartz's own catch-up can be
+     * lost (its fire failed, or the restarted cluster went straight to the next slot). Slots from
+     * before the schedule's last change, or within {@link #changeGrace} after it (while the
+     * instances' triggers catch up with the change), are owed nothing. Null if none is owed.
      */
-    private static Instant owedCatchUp(Schedule schedule, List<Instant> missed, boolean catchUp) {
-        if (catchUp || missed.isEmpty() || schedule.misfire() != Schedule.Misfire.fireOnce) return null;
-        Instant latest = missed.getLast();
-        return latest.isAfter(schedule.updatedAt()) ? latest : null;
+    private Instant owedCatchUp(Schedule schedule, CronExpression cron, Instant last, Instant slot) {
+        if (schedule.misfire() != Schedule.Misfire.fireOnce) return null;
+        Instant latest = Crons.latestBefore(cron, last, slot);
+        return latest != null && latest.isAfter(schedule.updatedAt().plus(changeGrace())) ? latest : null;
+    }
+
+    /** How long after a schedule's change its triggers may still run on the old one. */
+    private Duration changeGrace() {
+        return reconcileEvery.plus(misfireThreshold);
     }
 
     private JobRef createJob(Schedule schedule, Instant slot, Instant fireTime, boolean catchUp) {

@@ -122,7 +122,8 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         boolean upsert = params.mode() == ImportKind.Mode.UPSERT;
         Dataset lines = staging.asDataset();
         // the merge writes new rows or the rows the file names: bigger chunks than a bulk update's,
-        // since each pays a sort of its keys, and the locks it holds are on the file's own rows
+        // since each pays a fixed cost (its bound, its commit), and the locks it holds are on the
+        // file's own rows
         ChunkLoop.Result result = chunks.loop(context, MERGE_TARGET, MERGE_MAX_ROWS)
                 .run(lines, checkpoint, "rows", (connection, lo, hi, walked, state) -> {
                     long[] counts = merge(connection, staging, lines, dataset, target, key, upsert, lo, hi, context.jobId());
@@ -329,11 +330,14 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
     /**
      * An upsert tries the range in one pass first; a range that repeats a key makes the database
      * refuse it (SQLSTATE 21000), and is merged instead with the statement that picks each key's
-     * last line and rejects the others. An insert always takes that statement.
+     * last line and rejects the others. An insert, or an upsert of the key column alone, always
+     * takes that statement.
      */
     private long[] mergeRange(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target,
             Column key, boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
-        if (upsert) {
+        // an upsert that only inserts (the file names the key alone) does nothing on a repeated
+        // key rather than fail, so only one that updates can learn of repeats from the database
+        if (upsert && target.columns.size() > 1) {
             Savepoint onePass = connection.setSavepoint();
             try {
                 long[] counts = count(connection, lines, lo, hi, range -> staging.upsert(dataset, target.columns, key, range));
@@ -342,6 +346,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             } catch (SQLException e) {
                 if (!REPEATED_KEY.equals(e.getSQLState())) throw e;
                 connection.rollback(onePass);
+                connection.releaseSavepoint(onePass);
             }
         }
         // the statement's placeholders after the range: the job id, once for an upsert, twice for an insert

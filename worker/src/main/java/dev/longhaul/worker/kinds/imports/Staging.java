@@ -145,6 +145,7 @@ final class Staging {
      * The upsert of one line range in one pass, with placeholders for the range's (lo, hi] only:
      * no sort for repeated keys, and the database's cardinality error (SQLSTATE 21000) when the
      * range repeats a key, after which the caller merges the range with {@link #merge} instead.
+     * For columns besides the key only: with the key alone, a repeat would do nothing, not fail.
      * Returns inserted, updated, rejected (always 0).
      */
     String upsert(Dataset target, List<Column> columns, Column key, String range) {

@@ -78,15 +78,8 @@ public final class Crons {
         }
     }
 
-    /** The latest slot at or before {@code t}, searching forward from {@code from}; null if none. */
+    /** The latest slot in [from, t], or null if none. */
     public static Instant latestAtOrBefore(CronExpression cron, Instant from, Instant t) {
-        Instant latest = null;
-        Date cursor = Date.from(from.minusMillis(1));
-        for (int i = 0; i < 100_000; i++) {
-            cursor = cron.getNextValidTimeAfter(cursor);
-            if (cursor == null || cursor.toInstant().isAfter(t)) break;
-            latest = cursor.toInstant();
-        }
-        return latest;
+        return latestBefore(cron, from.minusMillis(1), t.plusMillis(1));
     }
 }

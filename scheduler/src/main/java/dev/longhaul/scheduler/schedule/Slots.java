@@ -106,8 +106,8 @@ public class Slots {
         if (owed != null) {
             // as if the lost catch-up had fired just before this fire: the overlap policy
             // applies to it, and then to this slot with the catch-up's job active
-            record(scheduleId, owed, overlapping ? "skipped-overlap" : "created", true);
-            if (!overlapping) {
+            boolean claimed = record(scheduleId, owed, overlapping ? "skipped-overlap" : "created", true);
+            if (claimed && !overlapping) {
                 jobs.add(createJob(schedule, owed, fireTime, true));
                 overlapping = skipOverlaps;
             }

@@ -205,6 +205,26 @@ class SchedulerAppTest {
         }
     }
 
+    @Test
+    void aRunFiredByHandNeitherTakesNorSkipsASlot() {
+        UUID id = schedule("fireOnce", "allow", "2026-02-01T00:00:00Z");
+        try {
+            assertThat(slots.fire(id, Instant.parse("2026-03-01T02:00:00Z"))).isEqualTo(Slots.Outcome.CREATED);
+            // fired by hand just after the next slot's time, before that slot's fire arrived
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                    insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, at, manual)
+                    values (?1, cast('2026-03-02T02:00:00.300Z' as timestamptz), 'created', now(), true)""")
+                    .setParameter(1, id).executeUpdate());
+            assertThat(slots.fire(id, Instant.parse("2026-03-02T02:00:00Z"))).isEqualTo(Slots.Outcome.CREATED);
+            assertThat(runs(id)).containsExactly(
+                    List.of("2026-03-01T02:00:00Z", "created", false, true),
+                    List.of("2026-03-02T02:00:00Z", "created", false, true),
+                    List.of("2026-03-02T02:00:00.300Z", "created", false, false));
+        } finally {
+            delete(id);
+        }
+    }
+
     /**
      * A schedule at 02:00 on the 1st to the 5th of March, last changed at {@code updatedAt}: its
      * trigger fires next in March 2027, so no real fire comes during a test.

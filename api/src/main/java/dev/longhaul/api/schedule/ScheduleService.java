@@ -96,14 +96,14 @@ public class ScheduleService {
         Map<UUID, ScheduleView.LastRun> last = new HashMap<>();
         if (!schedules.isEmpty()) {
             List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                    select distinct on (schedule_id) schedule_id, scheduled_for, outcome, job_id, at, catch_up
+                    select distinct on (schedule_id) schedule_id, scheduled_for, outcome, job_id, at, catch_up, manual
                     from longhaul.schedule_run where schedule_id in (?1)
                     order by schedule_id, scheduled_for desc""")
                     .setParameter(1, schedules.stream().map(Schedule::id).toList()).getResultList());
             for (Object row : rows) {
                 Object[] r = (Object[]) row;
                 last.put((UUID) r[0], new ScheduleView.LastRun(instant(r[1]), (String) r[2], (UUID) r[3], instant(r[4]),
-                        (Boolean) r[5]));
+                        (Boolean) r[5], (Boolean) r[6]));
             }
         }
         Instant now = clock.instant();
@@ -112,18 +112,22 @@ public class ScheduleService {
                 last.get(s.id()))).toList();
     }
 
-    /** Fires the schedule now, as a slot of its own; the job is returned once committed. */
+    /**
+     * Fires the schedule now, as a run of its own, named by its time to the microsecond and never
+     * a whole second, so it never takes a cron slot; the job is returned once committed.
+     */
     public Job trigger(String id) {
         Schedule schedule = get(id);
-        Instant slot = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant slot = now.getNano() == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
         JobSpec spec = jobs.validate(template(schedule), null, "job");
         Job job = Job.forSlot(spec, schedule.id(), slot, clock);
         QuarkusTransaction.requiringNew().run(() -> {
             store.insert(job);
             em.flush();
             em.createNativeQuery("""
-                    insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, job_id, at)
-                    values (?1, ?2, 'created', ?3, ?4)""")
+                    insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, job_id, at, manual)
+                    values (?1, ?2, 'created', ?3, ?4, true)""")
                     .setParameter(1, schedule.id()).setParameter(2, slot).setParameter(3, job.id())
                     .setParameter(4, clock.instant()).executeUpdate();
         });

@@ -18,8 +18,9 @@ public record ScheduleView(UUID id, String name, String cron, String timezone, J
      * @param outcome created, skipped-overlap or skipped-misfire
      * @param catchUp a misfire catch-up (misfire fireOnce) for a slot missed while no scheduler
      *                ran, made at the restart or, were that fire lost, at the next on-time fire
+     * @param manual  fired by hand ({@code POST /api/schedules/{id}/trigger}), outside the cron's slots
      */
-    public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at, boolean catchUp) {
+    public record LastRun(Instant scheduledFor, String outcome, UUID jobId, Instant at, boolean catchUp, boolean manual) {
     }
 
     static ScheduleView of(Schedule s, List<Instant> next, LastRun last) {

@@ -52,7 +52,7 @@ class ScheduleApiTest {
                 .body("items.id", hasItem(job));
         given().get("/api/schedules/" + id).then().statusCode(200)
                 .body("lastRun.outcome", equalTo("created")).body("lastRun.jobId", equalTo(job))
-                .body("lastRun.catchUp", equalTo(false));
+                .body("lastRun.catchUp", equalTo(false)).body("lastRun.manual", equalTo(true));
         given().get("/api/schedules").then().statusCode(200).body("id", hasItem(id));
 
         given().delete("/api/schedules/" + id).then().statusCode(204);

@@ -83,7 +83,7 @@ public class Slots {
         Instant slot = cron.isSatisfiedBy(Date.from(fireTime)) ? fireTime.truncatedTo(ChronoUnit.SECONDS)
                 : Crons.latestAtOrBefore(cron, last != null ? last : fireTime.minusSeconds(86_400), fireTime);
         if (slot == null) {
-            // no cron slot since the last run (a manual trigger, say): nothing to catch up
+            // no slot of the cron since the last run (the cron changed since, say): nothing to catch up
             if (last != null) return Decision.of(Outcome.DUPLICATE);
             slot = fireTime;
         }
@@ -160,7 +160,8 @@ public class Slots {
     }
 
     private Instant lastSlot(UUID scheduleId) {
-        Object value = em.createNativeQuery("select max(scheduled_for) from longhaul.schedule_run where schedule_id = ?1")
+        // runs fired by hand are not slots: they neither take nor skip one
+        Object value = em.createNativeQuery("select max(scheduled_for) from longhaul.schedule_run where schedule_id = ?1 and not manual")
                 .setParameter(1, scheduleId).getSingleResult();
         return value == null ? null : value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
     }

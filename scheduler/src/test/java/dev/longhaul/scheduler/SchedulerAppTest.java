@@ -182,6 +182,10 @@ class SchedulerAppTest {
                 }
                 // no catch-up fire came after the downtime: the next slot fires on time
                 slots.fire(id, Instant.parse("2026-03-04T02:00:00Z"));
+                // one run per slot: the same fire from a second instance, and Quartz's catch-up
+                // arriving late after all, both find their slot taken
+                assertThat(slots.fire(id, Instant.parse("2026-03-04T02:00:00Z"))).isEqualTo(Slots.Outcome.DUPLICATE);
+                assertThat(slots.fire(id, Instant.parse("2026-03-04T02:00:00.250Z"))).isEqualTo(Slots.Outcome.DUPLICATE);
             }
             var first = List.<Object>of("2026-03-01T02:00:00Z", "created", false, true);
             var skipped = List.<Object>of("2026-03-02T02:00:00Z", "skipped-misfire", false, false);
@@ -200,6 +204,10 @@ class SchedulerAppTest {
             assertThat(runs(stillRunning)).containsExactly(first, skipped,
                     List.of("2026-03-03T02:00:00Z", "skipped-overlap", true, false),
                     List.of("2026-03-04T02:00:00Z", "skipped-overlap", false, false));
+            for (UUID id : all) {
+                assertThat(count("(select scheduled_for from longhaul.job where schedule_id = ?1 "
+                        + "group by scheduled_for having count(*) > 1) d", id)).as("slots with two jobs").isZero();
+            }
         } finally {
             all.forEach(this::delete);
         }
@@ -248,6 +256,11 @@ class SchedulerAppTest {
                 where schedule_id = ?1 order by scheduled_for""").setParameter(1, id).getResultList());
         return rows.stream().map(r -> (Object[]) r)
                 .map(r -> List.<Object>of(instant(r[0]).toString(), r[1], r[2], r[3])).toList();
+    }
+
+    private long count(String from, UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from " + from)
+                .setParameter(1, id).getSingleResult()).longValue());
     }
 
     private void delete(UUID id) {

@@ -79,3 +79,22 @@ ensure_orders() {
 }
 
 bench_psql() { psql -X -h 127.0.0.1 -U longhaul -d "$BENCH_DB" "$@"; }
+
+# cpu_seconds: the CPU seconds used so far by PostgreSQL, RabbitMQ, the api, the worker and the
+# load generator (live processes only), as key=value pairs; the difference of two calls says where
+# a phase's CPU went
+cpu_seconds() {
+  local tick; tick=$(getconf CLK_TCK)
+  for p in /proc/[0-9]*; do
+    [[ -r $p/stat ]] || continue
+    local cmd stat group
+    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-300) || continue
+    stat=$(cat "$p/stat" 2>/dev/null) || continue
+    case "$cmd" in
+      *postgres*) group=postgres ;; *beam.smp*) group=rabbitmq ;; *api/target/quarkus-app*) group=api ;;
+      *worker/target/quarkus-app*) group=worker ;; *bench/lib/*.java*) group=load ;; *) continue ;;
+    esac
+    # utime and stime are fields 14 and 15, counted after the command's closing parenthesis
+    awk -v g="$group" '{sub(/.*\) /, ""); print g, $12 + $13}' <<<"$stat"
+  done | awk -v tick="$tick" '{s[$1] += $2} END {for (k in s) printf "%s=%.2f ", k, s[k] / tick}'
+}

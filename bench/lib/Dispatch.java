@@ -1,0 +1,148 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The load side of bench/dispatch. One phase per call, each printing one line of key=value pairs
+ * for the script to read:
+ *
+ * <pre>
+ *   batch   API JDBC            one batch of 1,000 noop jobs: accept latency, then the time until
+ *                               RabbitMQ confirmed all of them (no job left marked to publish)
+ *   drain   API JDBC JOBS SIZE  JOBS noop jobs in batches of SIZE, then waits until all SUCCEEDED:
+ *                               jobs/s from the first submit to the last finish
+ *   singles API JOBS CLIENTS    JOBS single POST /api/jobs from CLIENTS concurrent keep-alive
+ *                               clients: requests/s, p50/p99/max latency, errors
+ * </pre>
+ *
+ * The environment variable LONGHAUL_KEY, when set, is sent as a bearer token.
+ */
+public class Dispatch {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final String KEY = System.getenv("LONGHAUL_KEY");
+    static final int WARMUP_PER_CLIENT = 150;
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "batch" -> batch(args[1], args[2]);
+            case "drain" -> drain(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "singles" -> singles(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("unknown phase " + args[0]);
+        }
+    }
+
+    static HttpRequest post(String url, String body) {
+        var b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (KEY != null && !KEY.isEmpty()) b.header("Authorization", "Bearer " + KEY);
+        return b.build();
+    }
+
+    static String batchBody(int size) {
+        StringBuilder s = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < size; i++) s.append(i == 0 ? "" : ",").append("{\"kind\":\"noop\"}");
+        return s.append("]}").toString();
+    }
+
+    static void submitBatch(String api, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(post(api + "/api/jobs/batch", body), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) throw new IllegalStateException("batch answered " + r.statusCode() + ": " + r.body());
+    }
+
+    static long scalar(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void batch(String api, String jdbc) throws Exception {
+        String body = batchBody(1000);
+        try (Connection c = DriverManager.getConnection(jdbc, "longhaul", "longhaul")) {
+            submitBatch(api, batchBody(10)); // warm the request path
+            long t0 = System.nanoTime();
+            submitBatch(api, body);
+            long accepted = System.nanoTime();
+            while (scalar(c, "select count(*) from longhaul.job where to_publish") > 0) Thread.sleep(5);
+            long confirmed = System.nanoTime();
+            System.out.printf("accept_ms=%.0f confirm_ms=%.0f%n", (accepted - t0) / 1e6, (confirmed - t0) / 1e6);
+        }
+    }
+
+    static void drain(String api, String jdbc, int jobs, int size) throws Exception {
+        String body = batchBody(size);
+        try (Connection c = DriverManager.getConnection(jdbc, "longhaul", "longhaul")) {
+            long t0 = System.nanoTime();
+            for (int sent = 0; sent < jobs; sent += size) submitBatch(api, body);
+            long submitted = System.nanoTime();
+            long deadline = t0 + Duration.ofMinutes(10).toNanos();
+            // every job is in by now: wait until none is unfinished, with a query that reads only the
+            // unfinished ones (job_state_id_idx), so the polling costs the database next to nothing
+            while (scalar(c, "select count(*) from longhaul.job where state in ('SCHEDULED', 'QUEUED', 'RUNNING')") > 0) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("jobs not done within 10 minutes");
+                Thread.sleep(10);
+            }
+            long done = System.nanoTime();
+            long failed = scalar(c, "select count(*) from longhaul.job where kind = 'noop' and state <> 'SUCCEEDED'");
+            if (failed > 0) throw new IllegalStateException(failed + " noop jobs did not succeed");
+            System.out.printf("jobs=%d submit_s=%.2f drain_s=%.2f rate=%.0f%n", jobs, (submitted - t0) / 1e9,
+                    (done - t0) / 1e9, jobs / ((done - t0) / 1e9));
+        }
+    }
+
+    static void singles(String api, int jobs, int clients) throws Exception {
+        long[] latencies = new long[jobs];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        HttpRequest request = post(api + "/api/jobs", "{\"kind\":\"noop\"}");
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        // warm up the same way, not counted: the JITs of both sides reach the request path
+        List<Future<?>> warm = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            warm.add(pool.submit(() -> {
+                for (int i = 0; i < WARMUP_PER_CLIENT; i++) HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+                return null;
+            }));
+        }
+        for (Future<?> f : warm) f.get();
+        long t0 = System.nanoTime();
+        List<Future<?>> all = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            all.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < jobs) {
+                    long s = System.nanoTime();
+                    try {
+                        int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (status != 202) errors.incrementAndGet();
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencies[i] = System.nanoTime() - s;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : all) f.get();
+        long elapsed = System.nanoTime() - t0;
+        pool.shutdown();
+        Arrays.sort(latencies);
+        System.out.printf("requests=%d rate=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d%n", jobs,
+                jobs / (elapsed / 1e9), latencies[jobs / 2] / 1e6, latencies[(int) (jobs * 0.99)] / 1e6,
+                latencies[jobs - 1] / 1e6, errors.get());
+    }
+}

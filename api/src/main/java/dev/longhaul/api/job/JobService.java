@@ -11,6 +11,7 @@ import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSpec;
 import dev.longhaul.core.job.JobState;
+import dev.longhaul.core.job.JobQueries;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.job.IllegalTransitionException;
 import dev.longhaul.core.job.Transition;
@@ -22,10 +23,10 @@ import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,11 +42,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobService {
     private static final int MAX_IDEMPOTENCY_KEY = 200;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     @Inject
     Kinds kinds;
     @Inject
     JobStore store;
+    @Inject
+    JobQueries queries;
     @Inject
     JobPublisher publisher;
     @Inject
@@ -72,14 +76,14 @@ public class JobService {
         }
         Job job = Job.submit(spec, clock);
         try {
-            QuarkusTransaction.requiringNew().run(() -> store.insert(job));
-        } catch (PersistenceException e) {
+            queries.insert(List.of(job));
+        } catch (SQLException e) {
             // two requests raced with the same key: the unique constraint let one through
-            if (idempotencyKey != null) {
+            if (idempotencyKey != null && UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
                 if (replay.isPresent()) return replay.get();
             }
-            throw e;
+            throw new IllegalStateException("inserting the job: " + e.getMessage(), e);
         }
         if (job.toPublish()) {
             publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
@@ -108,7 +112,11 @@ public class JobService {
             throw new InvalidRequestException(errors);
         }
         List<Job> jobs = specs.stream().map(spec -> Job.submit(spec, clock)).toList();
-        QuarkusTransaction.requiringNew().run(() -> jobs.forEach(store::insert));
+        try {
+            queries.insert(jobs);
+        } catch (SQLException e) {
+            throw new IllegalStateException("inserting the jobs: " + e.getMessage(), e);
+        }
         List<JobRef> due = jobs.stream().filter(Job::toPublish).map(j -> new JobRef(j.id(), j.queue())).toList();
         if (!due.isEmpty()) {
             publisher.publishLater(due);

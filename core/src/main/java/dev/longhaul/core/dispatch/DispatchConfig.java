@@ -11,6 +11,14 @@ public interface DispatchConfig {
     @WithDefault("10s")
     Duration confirmTimeout();
 
+    /**
+     * How often the publish markers of confirmed jobs are cleared, all in one statement. Must stay
+     * well under the republish grace; a claim clears the marker too, so most jobs of a busy lane
+     * need no write by then.
+     */
+    @WithDefault("500ms")
+    Duration markerDelay();
+
     /** Whether this app runs the loop that promotes due jobs and republishes unconfirmed ones. */
     @WithDefault("false")
     boolean republishEnabled();

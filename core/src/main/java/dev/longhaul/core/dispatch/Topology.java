@@ -2,7 +2,6 @@ package dev.longhaul.core.dispatch;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.longhaul.core.message.Lanes;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -27,16 +26,8 @@ public class Topology {
 
     @Inject
     DispatchConfig config;
-    @ConfigProperty(name = "rabbitmq-host", defaultValue = "127.0.0.1")
-    String host;
-    @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672")
-    int port;
-    @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest")
-    String username;
-    @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest")
-    String password;
-    @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/")
-    String virtualHost;
+    @Inject
+    Broker broker;
     @ConfigProperty(name = "longhaul.topology.declare", defaultValue = "true")
     boolean declare;
 
@@ -47,14 +38,7 @@ public class Topology {
     }
 
     public void declare() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
-        factory.setConnectionTimeout(10_000);
-        try (Connection connection = factory.newConnection("longhaul-topology");
+        try (Connection connection = broker.connect("longhaul-topology");
                 Channel channel = connection.createChannel()) {
             channel.exchangeDeclare(Lanes.EXCHANGE, "direct", true);
             channel.exchangeDeclare(Lanes.DEAD_LETTER_EXCHANGE, "fanout", true);
@@ -69,7 +53,6 @@ public class Topology {
                 channel.queueBind(Lanes.queueName(lane), Lanes.EXCHANGE, lane);
             }
         }
-        LOG.infof("RabbitMQ topology declared on %s:%d vhost %s: exchange %s, lanes %s",
-                host, port, virtualHost, Lanes.EXCHANGE, Lanes.ALL);
+        LOG.infof("RabbitMQ topology declared on %s: exchange %s, lanes %s", broker.describe(), Lanes.EXCHANGE, Lanes.ALL);
     }
 }

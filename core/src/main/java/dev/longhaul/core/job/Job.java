@@ -1,6 +1,8 @@
 package dev.longhaul.core.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -8,8 +10,11 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -112,6 +117,62 @@ public class Job {
         job.requestHash = spec.requestHash();
         job.timeoutSeconds = spec.timeoutSeconds();
         return job;
+    }
+
+    /**
+     * The job in the current row of {@code rs}, which selected every column of {@code longhaul.job}
+     * (for {@link JobQueries}, which reads rows with plain JDBC on the hot path).
+     */
+    static Job fromRow(ResultSet rs, ObjectMapper json) throws SQLException {
+        Job job = new Job();
+        job.id = rs.getObject("id", UUID.class);
+        job.kind = rs.getString("kind");
+        job.queue = rs.getString("queue");
+        job.priority = rs.getShort("priority");
+        job.state = JobState.valueOf(rs.getString("state"));
+        job.params = tree(json, rs.getString("params"));
+        job.attempt = rs.getInt("attempt");
+        job.maxAttempts = rs.getInt("max_attempts");
+        job.runAt = instant(rs, "run_at");
+        job.createdAt = instant(rs, "created_at");
+        job.enqueuedAt = instant(rs, "enqueued_at");
+        job.startedAt = instant(rs, "started_at");
+        job.finishedAt = instant(rs, "finished_at");
+        job.leaseOwner = rs.getString("lease_owner");
+        job.leaseToken = rs.getObject("lease_token", UUID.class);
+        job.leaseExpiresAt = instant(rs, "lease_expires_at");
+        job.cancelRequested = rs.getBoolean("cancel_requested");
+        job.progressDone = rs.getLong("progress_done");
+        job.progressTotal = rs.getObject("progress_total", Long.class);
+        job.progressUnit = rs.getString("progress_unit");
+        job.progressRate = rs.getObject("progress_rate", Double.class);
+        job.checkpoint = tree(json, rs.getString("checkpoint"));
+        job.result = tree(json, rs.getString("result"));
+        job.error = rs.getString("error");
+        job.idempotencyKey = rs.getString("idempotency_key");
+        job.requestHash = rs.getString("request_hash");
+        job.toPublish = rs.getBoolean("to_publish");
+        job.resume = rs.getBoolean("resume");
+        job.timeoutSeconds = rs.getObject("timeout_seconds", Integer.class);
+        job.attemptStartedAt = instant(rs, "attempt_started_at");
+        job.scheduleId = rs.getObject("schedule_id", UUID.class);
+        job.scheduledFor = instant(rs, "scheduled_for");
+        job.version = rs.getLong("version");
+        return job;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static JsonNode tree(ObjectMapper json, String text) throws SQLException {
+        if (text == null) return null;
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** A job made by a schedule for one slot: {@code (scheduleId, scheduledFor)} is unique. */

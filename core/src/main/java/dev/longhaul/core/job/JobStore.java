@@ -7,7 +7,6 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -246,14 +245,6 @@ public class JobStore {
                 .executeUpdate();
         em.clear();
         return find(id).map(Job::state);
-    }
-
-    /** Clears the publish marker of jobs whose message RabbitMQ confirmed. */
-    public int markPublished(Collection<UUID> ids) {
-        if (ids.isEmpty()) return 0;
-        return em.createQuery("update Job set toPublish = false where id in :ids and toPublish = true")
-                .setParameter("ids", ids)
-                .executeUpdate();
     }
 
     /** Appends to the job's history. */

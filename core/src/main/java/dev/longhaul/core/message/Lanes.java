@@ -16,9 +16,6 @@ public final class Lanes {
     public static final String EMAIL = "email";
     public static final List<String> ALL = List.of(DEFAULT, BULK, EMAIL);
 
-    /** The outgoing channel every app publishes job messages on. */
-    public static final String OUT_CHANNEL = "jobs-out";
-
     private Lanes() {
     }
 

@@ -1,0 +1,274 @@
+package dev.longhaul.core.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The job row's statements for many jobs at once, in plain JDBC: the hot path of dispatch (insert
+ * a batch, claim deliveries, record successes, clear publish markers, renew leases). Each method is
+ * one statement in its own transaction (autocommit), so a batch costs one round trip and one commit
+ * however many jobs it holds. Like {@link JobStore}, every state change names its from-states from
+ * {@link Transition}, and every owner's change is fenced on the lease token: a job whose fence
+ * fails is left out of the result, and only that job.
+ *
+ * <p>Locking: statements that lock several job rows take them in id order (their arrays are sorted
+ * here, and read by a nested loop in that order), or skip locked rows, so two batches over the same
+ * jobs do not deadlock; a deadlock the planner might still make is a transient error, for the
+ * caller to retry. Thread-safe.
+ */
+@ApplicationScoped
+public class JobQueries {
+    private static final String INSERT = """
+            insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
+                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds)
+            select u.id, u.kind, u.queue, u.priority, u.state, cast(u.params as jsonb), u.max_attempts,
+                cast(u.run_at as timestamptz), cast(u.created_at as timestamptz), cast(u.enqueued_at as timestamptz),
+                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds
+            from unnest(?::uuid[], ?::text[], ?::text[], ?::int2[], ?::text[], ?::text[], ?::int4[], ?::text[],
+                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[])
+                 as u(id, kind, queue, priority, state, params, max_attempts, run_at, created_at, enqueued_at,
+                      idempotency_key, request_hash, to_publish, timeout_seconds)""";
+
+    /**
+     * {@link Transition#CLAIM} for many deliveries: see {@link JobStore#claim}, of which this is the
+     * batch form. Each claimed job gets its own new lease token, and its "claimed" (or, with a
+     * checkpoint, "resumed") event in the same statement.
+     */
+    private static final String CLAIM = """
+            with claimed as (
+                update longhaul.job j set state = ?, lease_token = gen_random_uuid(), lease_owner = ?,
+                    lease_expires_at = ?, started_at = coalesce(j.started_at, ?),
+                    attempt_started_at = case when j.resume and j.state <> ? then coalesce(j.attempt_started_at, ?) else ? end,
+                    attempt = case when j.resume and j.state <> ? then j.attempt else j.attempt + 1 end,
+                    resume = false, to_publish = false, version = j.version + 1
+                from unnest(?::uuid[]) as u(id)
+                where j.id = u.id and not j.cancel_requested and j.run_at <= ?
+                  and (j.state = any(?) or (j.state = ? and j.lease_expires_at < ? and j.attempt < j.max_attempts))
+                returning j.*
+            ), events as (
+                insert into longhaul.job_event (job_id, at, type, attempt, worker)
+                select id, ?, case when checkpoint is null then 'claimed' else 'resumed' end, attempt, ? from claimed
+            )
+            select * from claimed""";
+
+    /** {@link Transition#SUCCEED} for many jobs, each fenced on its own lease token, with its event. */
+    private static final String SUCCEED = """
+            with done as (
+                update longhaul.job j set state = ?, result = cast(u.result as jsonb), finished_at = ?,
+                    lease_token = null, lease_owner = null, lease_expires_at = null, version = j.version + 1
+                from unnest(?::uuid[], ?::uuid[], ?::text[]) as u(id, token, result)
+                where j.id = u.id and j.lease_token = u.token and j.state = any(?)
+                returning j.id, j.attempt
+            ), events as (
+                insert into longhaul.job_event (job_id, at, type, attempt, worker)
+                select id, ?, 'succeeded', attempt, ? from done
+            )
+            select id from done""";
+
+    /**
+     * Clears the publish marker of confirmed jobs. Rows locked right now are skipped: a claim is
+     * clearing the marker itself, and otherwise the republisher sends the job once more, which is
+     * harmless.
+     */
+    private static final String MARK_PUBLISHED = """
+            update longhaul.job set to_publish = false
+            where id in (select id from longhaul.job where id = any(?) and to_publish order by id for update skip locked)""";
+
+    /** Renews the leases a worker holds; returns each renewed job with its cancel flag. */
+    private static final String RENEW = """
+            update longhaul.job j set lease_expires_at = ?
+            from unnest(?::uuid[], ?::uuid[]) as u(id, token)
+            where j.id = u.id and j.lease_token = u.token and j.state = ?
+            returning j.id, j.cancel_requested""";
+
+    /** PostgreSQL's order of uuids (unsigned, byte by byte), in which batches lock their rows. */
+    private static final Comparator<UUID> LOCK_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+
+    @Inject
+    DataSource dataSource;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Clock clock;
+
+    /** Inserts new jobs (made by {@link Job#submit}) in one statement: all or none. */
+    public void insert(List<Job> jobs) throws SQLException {
+        if (jobs.isEmpty()) return;
+        int n = jobs.size();
+        UUID[] ids = new UUID[n];
+        String[] kinds = new String[n], queues = new String[n], states = new String[n], params = new String[n],
+                runAt = new String[n], createdAt = new String[n], enqueuedAt = new String[n], keys = new String[n],
+                hashes = new String[n];
+        Short[] priorities = new Short[n];
+        Integer[] maxAttempts = new Integer[n], timeouts = new Integer[n];
+        Boolean[] toPublish = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            Job job = jobs.get(i);
+            ids[i] = job.id();
+            kinds[i] = job.kind();
+            queues[i] = job.queue();
+            priorities[i] = (short) job.priority();
+            states[i] = job.state().name();
+            params[i] = text(job.params());
+            maxAttempts[i] = job.maxAttempts();
+            runAt[i] = text(job.runAt());
+            createdAt[i] = text(job.createdAt());
+            enqueuedAt[i] = text(job.enqueuedAt());
+            keys[i] = job.idempotencyKey();
+            hashes[i] = job.requestHash();
+            toPublish[i] = job.toPublish();
+            timeouts[i] = job.timeoutSeconds();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+            s.setArray(1, c.createArrayOf("uuid", ids));
+            s.setArray(2, c.createArrayOf("text", kinds));
+            s.setArray(3, c.createArrayOf("text", queues));
+            s.setArray(4, c.createArrayOf("int2", priorities));
+            s.setArray(5, c.createArrayOf("text", states));
+            s.setArray(6, c.createArrayOf("text", params));
+            s.setArray(7, c.createArrayOf("int4", maxAttempts));
+            s.setArray(8, c.createArrayOf("text", runAt));
+            s.setArray(9, c.createArrayOf("text", createdAt));
+            s.setArray(10, c.createArrayOf("text", enqueuedAt));
+            s.setArray(11, c.createArrayOf("text", keys));
+            s.setArray(12, c.createArrayOf("text", hashes));
+            s.setArray(13, c.createArrayOf("bool", toPublish));
+            s.setArray(14, c.createArrayOf("int4", timeouts));
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims the given jobs for {@code owner}, each under a new lease token. Returns the jobs
+     * claimed, as they are now; the others were not claimable (finished, cancelled, not yet due,
+     * or owned under a live lease).
+     */
+    public Map<UUID, Job> claim(Collection<UUID> ids, String owner, Duration lease) throws SQLException {
+        Instant now = clock.instant();
+        Map<UUID, Job> claimed = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
+            String running = JobState.RUNNING.name();
+            int i = 0;
+            s.setString(++i, Transition.CLAIM.to().name());
+            s.setString(++i, owner);
+            s.setObject(++i, time(now.plus(lease)));
+            s.setObject(++i, time(now));
+            s.setString(++i, running);
+            s.setObject(++i, time(now));
+            s.setObject(++i, time(now));
+            s.setString(++i, running);
+            s.setArray(++i, c.createArrayOf("uuid", ids.stream().distinct().sorted(LOCK_ORDER).toArray()));
+            s.setObject(++i, time(now));
+            s.setArray(++i, c.createArrayOf("text", names(Transition.CLAIM.from())));
+            s.setString(++i, running);
+            s.setObject(++i, time(now));
+            s.setObject(++i, time(now));
+            s.setString(++i, owner);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Job job = Job.fromRow(rs, json);
+                    claimed.put(job.id(), job);
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** A success to record: the job, the owner's lease token, and the handler's result (or null). */
+    public record Success(UUID id, UUID token, JsonNode result) {
+    }
+
+    /** Records many successes, each fenced on its token; returns the jobs that moved. */
+    public Set<UUID> succeed(List<Success> successes, String worker) throws SQLException {
+        List<Success> sorted = successes.stream().sorted(Comparator.comparing(Success::id, LOCK_ORDER)).toList();
+        Instant now = clock.instant();
+        Set<UUID> done = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SUCCEED)) {
+            s.setString(1, Transition.SUCCEED.to().name());
+            s.setObject(2, time(now));
+            s.setArray(3, c.createArrayOf("uuid", sorted.stream().map(Success::id).toArray()));
+            s.setArray(4, c.createArrayOf("uuid", sorted.stream().map(Success::token).toArray()));
+            s.setArray(5, c.createArrayOf("text", sorted.stream().map(x -> text(x.result())).toArray()));
+            s.setArray(6, c.createArrayOf("text", names(Transition.SUCCEED.from())));
+            s.setObject(7, time(now));
+            s.setString(8, worker);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) done.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return done;
+    }
+
+    /** Clears the publish marker of jobs whose message RabbitMQ confirmed; returns how many. */
+    public int markPublished(Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) return 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MARK_PUBLISHED)) {
+            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Renews the leases in {@code held} (job id to lease token) until {@code expires}, while each
+     * token still holds its running job. Returns the jobs renewed, each with its cancel flag.
+     */
+    public Map<UUID, Boolean> renew(Map<UUID, UUID> held, Instant expires) throws SQLException {
+        Map<UUID, Boolean> renewed = new HashMap<>();
+        if (held.isEmpty()) return renewed;
+        List<Map.Entry<UUID, UUID>> entries = held.entrySet().stream().sorted(Map.Entry.comparingByKey(LOCK_ORDER)).toList();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RENEW)) {
+            s.setObject(1, time(expires));
+            s.setArray(2, c.createArrayOf("uuid", entries.stream().map(Map.Entry::getKey).toArray()));
+            s.setArray(3, c.createArrayOf("uuid", entries.stream().map(Map.Entry::getValue).toArray()));
+            s.setString(4, Transition.CHECKPOINT.to().name());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) renewed.put(rs.getObject(1, UUID.class), rs.getBoolean(2));
+            }
+        }
+        return renewed;
+    }
+
+    private static String[] names(Set<JobState> states) {
+        return states.stream().map(JobState::name).sorted().toArray(String[]::new);
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private String text(JsonNode node) {
+        if (node == null) return null;
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

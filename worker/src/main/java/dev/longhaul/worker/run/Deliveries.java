@@ -2,6 +2,8 @@ package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.message.JobMessage;
+import dev.longhaul.core.message.Lanes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.buffer.Buffer;
@@ -12,12 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -26,8 +29,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes every lane with manual acks. Each delivery is handed to a virtual thread at once, so
- * the broker's prefetch ({@code max-outstanding-messages}, set to the worker's concurrency) is what
- * bounds the deliveries in hand. A delivery is acked when its slice is over, whatever the outcome:
+ * the broker's prefetch ({@code max-outstanding-messages}, {@code longhaul.worker.lanes.<lane>.prefetch})
+ * is what bounds the deliveries in hand; {@link JobRunner} bounds how many of each lane run at once. The
+ * prefetch is larger than the concurrency, so the next job is already here while the last one's
+ * success is recorded and its ack travels. A delivery is acked when its slice is over, whatever the outcome:
  * the job's state in PostgreSQL is what counts. It is nacked (and requeued by RabbitMQ, up to the
  * queue's delivery limit) only when the worker could not reach PostgreSQL to decide.
  *
@@ -50,27 +55,27 @@ public class Deliveries {
     MeterRegistry meters;
 
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private volatile Semaphore slots;
+    private final Map<JobRunner.Result, Counter> counters = new ConcurrentHashMap<>();
 
     @Incoming("lane-default")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onDefault(Message<?> message) {
-        return accept(message);
+        return accept(message, Lanes.DEFAULT);
     }
 
     @Incoming("lane-bulk")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onBulk(Message<?> message) {
-        return accept(message);
+        return accept(message, Lanes.BULK);
     }
 
     @Incoming("lane-email")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onEmail(Message<?> message) {
-        return accept(message);
+        return accept(message, Lanes.EMAIL);
     }
 
-    CompletionStage<Void> accept(Message<?> message) {
+    CompletionStage<Void> accept(Message<?> message, String lane) {
         UUID jobId;
         try {
             jobId = mapper.readValue(bytes(message.getPayload()), JobMessage.class).jobId();
@@ -79,42 +84,24 @@ public class Deliveries {
             LOG.warnf("dropping a message that is not a job message: %s", e.getMessage());
             return message.ack();
         }
-        threads.execute(() -> runOne(jobId, message));
+        threads.execute(() -> runOne(jobId, lane, message));
         return CompletableFuture.completedFuture(null);
     }
 
-    private void runOne(UUID jobId, Message<?> message) {
-        Semaphore permits = slots();
+    private void runOne(UUID jobId, String lane, Message<?> message) {
         try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            message.nack(e);
-            return;
-        }
-        try {
-            JobRunner.Result result = runner.run(jobId);
+            JobRunner.Result result = runner.run(jobId, lane);
             // stop consuming: left unacked, the delivery goes back to the queue, and to another
             // worker, when this one closes its channel
             if (result == JobRunner.Result.DRAINING) return;
             LOG.debugf("job %s: %s", jobId, result);
-            meters.counter("longhaul.worker.deliveries", "result", result.name().toLowerCase()).increment();
+            counters.computeIfAbsent(result, r -> meters.counter("longhaul.worker.deliveries", "result", r.name().toLowerCase()))
+                    .increment();
             message.ack();
         } catch (RuntimeException e) {
             LOG.warnf("job %s: could not run or record it (%s); the delivery goes back to the queue", jobId, e.toString());
             message.nack(e);
-        } finally {
-            permits.release();
         }
-    }
-
-    private Semaphore slots() {
-        if (slots == null) {
-            synchronized (this) {
-                if (slots == null) slots = new Semaphore(config.concurrency());
-            }
-        }
-        return slots;
     }
 
     private static byte[] bytes(Object payload) {

@@ -8,6 +8,7 @@ import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.kind.Kinds;
+import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -22,13 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one slice of one job: claim it under a new lease token, run its handler outside any
- * transaction, then record the outcome with an update fenced on that token. PostgreSQL decides:
+ * Runs one slice of one job: claim it under a new lease token ({@link Claimer}, in a batch with
+ * other deliveries), run its handler outside any transaction, then record the outcome with an
+ * update fenced on that token (a success through {@link Completer}, in a batch with others). PostgreSQL decides:
  * a job that cannot be claimed (finished, cancelled, or owned under a live lease) is left alone,
  * and the caller acks the delivery.
  */
@@ -43,6 +47,10 @@ public class JobRunner {
     private final WorkerConfig config;
     private final Clock clock;
     private final RetryPolicy retryPolicy;
+    private final Claimer claimer;
+    private final Completer completer;
+    /** Each lane's slots: how many of its jobs may run at once. */
+    private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
 
     private final AtomicInteger running = new AtomicInteger();
@@ -50,7 +58,10 @@ public class JobRunner {
 
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
-            RetryConfig retry, Clock clock, Instance<JobHandler<?>> all) {
+            RetryConfig retry, Clock clock, Claimer claimer, Completer completer, Instance<JobHandler<?>> all) {
+        this.claimer = claimer;
+        this.completer = completer;
+        Lanes.ALL.forEach(lane -> slots.put(lane, new Semaphore(config.concurrency(lane))));
         this.store = store;
         this.kinds = kinds;
         this.publisher = publisher;
@@ -94,12 +105,54 @@ public class JobRunner {
         return running.get();
     }
 
-    public Result run(UUID jobId) {
+    /**
+     * Runs one slice of the job, if it can be claimed. A slot of its lane's concurrency is held
+     * from the claim until the handler returns; the outcome is recorded after the slot is freed,
+     * so the next job starts while the last one's success is written with others.
+     */
+    public Result run(UUID jobId, String lane) {
         running.incrementAndGet();
+        Semaphore slots = this.slots.computeIfAbsent(lane, l -> new Semaphore(config.concurrency(l)));
         try {
-            // counted first, checked second: a drain that saw no running job sees no new one start
-            if (draining) return Result.DRAINING;
-            return runOnce(jobId);
+            acquireSlot(slots);
+            boolean slotHeld = true;
+            try {
+                // counted first, checked second: a drain that saw no running job sees no new one start
+                if (draining) return Result.DRAINING;
+                Optional<Job> claimed = claimer.claim(jobId);
+                if (claimed.isEmpty()) {
+                    LOG.debugf("job %s not claimable; delivery dropped", jobId);
+                    return Result.DROPPED;
+                }
+                Job job = claimed.get();
+                UUID token = job.leaseToken();
+                Instant attemptDeadline = attemptDeadline(job);
+                if (!clock.instant().isBefore(attemptDeadline)) {
+                    return failed(job, token, new AttemptTimeout(job, timeout(job)));
+                }
+                leases.hold(jobId, token, attemptDeadline);
+                try {
+                    Outcome outcome = null;
+                    Throwable failure = null;
+                    try {
+                        outcome = runHandler(job, token, attemptDeadline);
+                    } catch (HandlerFailure f) {
+                        failure = f.getCause();
+                    }
+                    slots.release();
+                    slotHeld = false;
+                    if (failure != null) return failed(job, token, failure);
+                    if (outcome instanceof Outcome.Continue && !clock.instant().isBefore(attemptDeadline)) {
+                        // the slice ended at the attempt's deadline, not the slice's: this attempt failed
+                        return failed(job, token, new AttemptTimeout(job, timeout(job)));
+                    }
+                    return finish(job, token, outcome);
+                } finally {
+                    leases.release(jobId);
+                }
+            } finally {
+                if (slotHeld) slots.release();
+            }
         } finally {
             synchronized (running) {
                 running.decrementAndGet();
@@ -108,38 +161,12 @@ public class JobRunner {
         }
     }
 
-    private Result runOnce(UUID jobId) {
-        UUID token = UUID.randomUUID();
-        String worker = leases.workerId();
-        Optional<Job> claimed = QuarkusTransaction.requiringNew().call(() -> {
-            if (!store.claim(jobId, token, worker, config.lease())) {
-                return Optional.<Job>empty();
-            }
-            Job job = store.find(jobId).orElseThrow();
-            store.event(jobId, job.checkpoint() == null ? "claimed" : "resumed", job.attempt(), worker, null);
-            return Optional.of(job);
-        });
-        if (claimed.isEmpty()) {
-            LOG.debugf("job %s not claimable; delivery dropped", jobId);
-            return Result.DROPPED;
-        }
-        Job job = claimed.get();
-        Instant attemptDeadline = attemptDeadline(job);
-        if (!clock.instant().isBefore(attemptDeadline)) {
-            return failed(job, token, new AttemptTimeout(job, timeout(job)));
-        }
-        leases.hold(jobId, token, attemptDeadline);
+    private static void acquireSlot(Semaphore slots) {
         try {
-            Outcome outcome = runHandler(job, token, attemptDeadline);
-            if (outcome instanceof Outcome.Continue && !clock.instant().isBefore(attemptDeadline)) {
-                // the slice ended at the attempt's deadline, not the slice's: this attempt failed
-                return failed(job, token, new AttemptTimeout(job, timeout(job)));
-            }
-            return finish(job, token, outcome);
-        } catch (HandlerFailure failure) {
-            return failed(job, token, failure.getCause());
-        } finally {
-            leases.release(jobId);
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a free slot", e);
         }
     }
 
@@ -191,8 +218,11 @@ public class JobRunner {
 
     private Result finish(Job job, UUID token, Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Done done -> record(job, "succeeded", null,
-                    () -> store.succeed(job.id(), token, done.result()), Result.SUCCEEDED);
+            case Outcome.Done done -> {
+                if (completer.succeed(job.id(), token, done.result())) yield Result.SUCCEEDED;
+                LOG.warnf("job %s: lease lost before 'succeeded' could be recorded; another worker owns it now", job.id());
+                yield Result.LOST_LEASE;
+            }
             case Outcome.Cancelled ignored -> record(job, "cancelled", null,
                     () -> store.cancelOwned(job.id(), token), Result.CANCELLED);
             case Outcome.Snooze snooze -> {
@@ -211,7 +241,8 @@ public class JobRunner {
                         ? record(job, "cancelled", null, () -> store.cancelOwned(job.id(), token), Result.CANCELLED)
                         : requeue(job, token, next);
                 if (result == Result.CONTINUED) {
-                    publisher.publish(List.of(new JobRef(job.id(), job.queue())));
+                    // marked to publish in the same commit: the republisher covers a lost message
+                    publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
                 }
                 yield result;
             }

@@ -1,15 +1,15 @@
 package dev.longhaul.worker.run;
 
-import dev.longhaul.core.job.JobState;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.longhaul.core.job.JobQueries;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,15 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The leases this worker holds. A heartbeat renews them and reads each job's cancel flag, so a
- * long slice keeps its job and still notices a cancel request within one heartbeat.
+ * The leases this worker holds. A heartbeat renews them all in one statement and reads each job's
+ * cancel flag, so a long slice keeps its job and still notices a cancel request within one
+ * heartbeat.
  */
 @ApplicationScoped
 public class Leases {
     private static final Logger LOG = Logger.getLogger(Leases.class);
 
     @Inject
-    EntityManager em;
+    JobQueries queries;
     @Inject
     WorkerConfig config;
     @Inject
@@ -74,7 +75,7 @@ public class Leases {
     void heartbeat() {
         if (held.isEmpty()) return;
         try {
-            QuarkusTransaction.requiringNew().run(this::renewAll);
+            renewAll();
         } catch (RuntimeException e) {
             LOG.warnf("lease renewal failed, will try again: %s", e.toString());
         }
@@ -82,25 +83,21 @@ public class Leases {
 
     private void renewAll() {
         var now = clock.instant();
-        var expires = now.plus(config.lease());
+        Map<UUID, UUID> renew = new HashMap<>();
         held.forEach((jobId, token) -> {
             Instant deadline = deadlines.get(jobId);
             if (deadline != null && now.isAfter(deadline)) {
                 LOG.warnf("job %s is past its timeout; its lease is no longer renewed", jobId);
-                return;
-            }
-            var rows = em.createNativeQuery("""
-                    update longhaul.job set lease_expires_at = ?1
-                    where id = ?2 and lease_token = ?3 and state = ?4
-                    returning cancel_requested""")
-                    .setParameter(1, expires)
-                    .setParameter(2, jobId)
-                    .setParameter(3, token)
-                    .setParameter(4, JobState.RUNNING.name())
-                    .getResultList();
-            if (!rows.isEmpty() && Boolean.TRUE.equals(rows.getFirst())) {
-                cancelRequested.add(jobId);
+            } else {
+                renew.put(jobId, token);
             }
         });
+        try {
+            queries.renew(renew, now.plus(config.lease())).forEach((jobId, cancel) -> {
+                if (cancel) cancelRequested.add(jobId);
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.longhaul.worker.run;
 
+import dev.longhaul.core.message.Lanes;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -53,7 +54,7 @@ public class Registry {
             s.setLong(3, ProcessHandle.current().pid());
             s.setTimestamp(4, Timestamp.from(started));
             s.setTimestamp(5, Timestamp.from(clock.instant()));
-            s.setInt(6, config.concurrency());
+            s.setInt(6, Lanes.ALL.stream().mapToInt(config::concurrency).sum());
             s.setInt(7, runner.running());
             s.setBoolean(8, runner.draining());
             s.executeUpdate();

@@ -1,7 +1,12 @@
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -10,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for the script to read:
  *
  * <pre>
- *   batch   API JDBC            one batch of 1,000 noop jobs: accept latency, then the time until
- *                               RabbitMQ confirmed all of them (no job left marked to publish)
+ *   batch   API JDBC WARM       WARM noop jobs in batches of 1,000 to warm the api, then one batch of
+ *                               1,000: its accept latency, then the time until RabbitMQ confirmed
+ *                               all of them (no job left marked to publish); run with no worker
+ *   settle  JDBC                waits until no job is unfinished (a worker drains what is queued)
  *   drain   API JDBC JOBS SIZE  JOBS noop jobs in batches of SIZE, then waits until all SUCCEEDED:
  *                               jobs/s from the first submit to the last finish
  *   singles API JOBS CLIENTS    JOBS single POST /api/jobs from CLIENTS concurrent keep-alive
@@ -38,7 +46,8 @@ public class Dispatch {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "batch" -> batch(args[1], args[2]);
+            case "batch" -> batch(args[1], args[2], Integer.parseInt(args[3]));
+            case "settle" -> settle(args[1]);
             case "drain" -> drain(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "singles" -> singles(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown phase " + args[0]);
@@ -70,16 +79,27 @@ public class Dispatch {
         }
     }
 
-    static void batch(String api, String jdbc) throws Exception {
+    static void batch(String api, String jdbc, int warm) throws Exception {
         String body = batchBody(1000);
         try (Connection c = DriverManager.getConnection(jdbc, "longhaul", "longhaul")) {
-            submitBatch(api, batchBody(10)); // warm the request path
+            for (int sent = 0; sent < warm; sent += 1000) submitBatch(api, body);
+            while (scalar(c, "select count(*) from longhaul.job where to_publish") > 0) Thread.sleep(5);
             long t0 = System.nanoTime();
             submitBatch(api, body);
             long accepted = System.nanoTime();
             while (scalar(c, "select count(*) from longhaul.job where to_publish") > 0) Thread.sleep(5);
             long confirmed = System.nanoTime();
             System.out.printf("accept_ms=%.0f confirm_ms=%.0f%n", (accepted - t0) / 1e6, (confirmed - t0) / 1e6);
+        }
+    }
+
+    static void settle(String jdbc) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "longhaul", "longhaul")) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (scalar(c, "select count(*) from longhaul.job where state in ('SCHEDULED', 'QUEUED', 'RUNNING')") > 0) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("jobs not done within 10 minutes");
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -108,35 +128,37 @@ public class Dispatch {
         long[] latencies = new long[jobs];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        HttpRequest request = post(api + "/api/jobs", "{\"kind\":\"noop\"}");
+        URI uri = URI.create(api);
+        byte[] body = "{\"kind\":\"noop\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] request = ("POST /api/jobs HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                + (KEY != null && !KEY.isEmpty() ? "\r\nAuthorization: Bearer " + KEY : "")
+                + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        // warm up the same way, not counted: the JITs of both sides reach the request path
-        List<Future<?>> warm = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            warm.add(pool.submit(() -> {
-                for (int i = 0; i < WARMUP_PER_CLIENT; i++) HTTP.send(request, HttpResponse.BodyHandlers.discarding());
-                return null;
-            }));
-        }
-        for (Future<?> f : warm) f.get();
-        long t0 = System.nanoTime();
+        // each client is one kept-alive connection with a minimal HTTP/1.1 client of its own, so the
+        // load costs the machine little next to what it measures; it warms both sides up first
+        CountDownLatch warmed = new CountDownLatch(clients);
+        CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             all.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < jobs) {
-                    long s = System.nanoTime();
-                    try {
-                        int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        if (status != 202) errors.incrementAndGet();
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
+                try (Connection1 connection = new Connection1(uri.getHost(), uri.getPort())) {
+                    for (int i = 0; i < WARMUP_PER_CLIENT; i++) connection.exchange(request);
+                    warmed.countDown();
+                    go.await();
+                    int i;
+                    while ((i = next.getAndIncrement()) < jobs) {
+                        long s = System.nanoTime();
+                        if (connection.exchange(request) != 202) errors.incrementAndGet();
+                        latencies[i] = System.nanoTime() - s;
                     }
-                    latencies[i] = System.nanoTime() - s;
                 }
                 return null;
             }));
         }
+        warmed.await();
+        long t0 = System.nanoTime();
+        go.countDown();
         for (Future<?> f : all) f.get();
         long elapsed = System.nanoTime() - t0;
         pool.shutdown();
@@ -144,5 +166,45 @@ public class Dispatch {
         System.out.printf("requests=%d rate=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d%n", jobs,
                 jobs / (elapsed / 1e9), latencies[jobs / 2] / 1e6, latencies[(int) (jobs * 0.99)] / 1e6,
                 latencies[jobs - 1] / 1e6, errors.get());
+    }
+
+    /** One kept-alive HTTP/1.1 connection: sends a request, reads the status and skips the body. */
+    static final class Connection1 implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection1(String host, int port) throws Exception {
+            socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
+        }
+
+        int exchange(byte[] request) throws Exception {
+            out.write(request);
+            out.flush();
+            String status = line();
+            int length = 0;
+            for (String header; !(header = line()).isEmpty(); ) {
+                if (header.regionMatches(true, 0, "content-length:", 0, 15)) length = Integer.parseInt(header.substring(15).trim());
+            }
+            in.skipNBytes(length);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        private String line() throws Exception {
+            StringBuilder s = new StringBuilder(64);
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) throw new java.io.EOFException("connection closed");
+                if (b != '\r') s.append((char) b);
+            }
+            return s.toString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 }

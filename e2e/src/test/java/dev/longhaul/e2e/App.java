@@ -32,6 +32,9 @@ final class App implements AutoCloseable {
         this.process = process;
     }
 
+    /** The api's bootstrap admin key in the e2e runs; every API request carries it. */
+    static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdefghijklmnop";
+
     static App start(String module, Map<String, String> extraEnv) throws IOException {
         return start(module, extraEnv, "256m");
     }
@@ -53,6 +56,9 @@ final class App implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
         env.put("RABBITMQ_VIRTUAL_HOST", DATABASE);
+        // the api's management interface (metrics, OpenAPI) on a port of its own, and its admin key
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        env.put("LONGHAUL_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         env.putAll(extraEnv);
         App app = new App(module, port, builder.start());
         app.awaitReady();
@@ -65,6 +71,11 @@ final class App implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** A request to this app's {@code path}, carrying the admin key the e2e apps start with. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     private void awaitReady() {

@@ -30,7 +30,7 @@ final class Jobs {
 
     /** Submits and returns the id; fails the test unless the api answered 202. */
     String submit(String body) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs")))
+        var response = HTTP.send(api.request("/api/jobs")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -39,12 +39,12 @@ final class Jobs {
 
     /** A bodiless POST, e.g. a cancel. */
     HttpResponse<String> post(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api.url(path))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.send(api.request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode get(String id) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/jobs/" + id))).build(),
+        var response = HTTP.send(api.request("/api/jobs/" + id).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -60,7 +60,7 @@ final class Jobs {
     }
 
     byte[] download(String url) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(url))).build(),
+        var response = HTTP.send(api.request(url).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
@@ -68,7 +68,7 @@ final class Jobs {
 
     /** sha256 of a download, streamed: for files too large to hold in a test's memory. */
     String sha256(String url) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url(url))).build(),
+        var response = HTTP.send(api.request(url).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

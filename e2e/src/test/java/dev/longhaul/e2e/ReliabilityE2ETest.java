@@ -193,7 +193,7 @@ class ReliabilityE2ETest {
     /** GET /api/workers. */
     private static List<JsonNode> workers() throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url("/api/workers"))).build(),
+                api.request("/api/workers").build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         List<JsonNode> list = new ArrayList<>();
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).forEach(list::add);

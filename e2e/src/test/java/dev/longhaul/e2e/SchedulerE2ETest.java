@@ -120,7 +120,7 @@ class SchedulerE2ETest {
     }
 
     private static String create(String body) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/schedules")))
+        var response = HTTP.send(api.request("/api/schedules")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
@@ -129,10 +129,10 @@ class SchedulerE2ETest {
 
     /** Each test leaves no schedule behind, so the other finds a quiet cluster. */
     private static void deleteAll() throws Exception {
-        var list = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/schedules"))).build(),
+        var list = HTTP.send(api.request("/api/schedules").build(),
                 HttpResponse.BodyHandlers.ofString());
         for (var schedule : Jobs.JSON.readTree(list.body())) {
-            var response = HTTP.send(HttpRequest.newBuilder(URI.create(api.url("/api/schedules/" + schedule.get("id").asText())))
+            var response = HTTP.send(api.request("/api/schedules/" + schedule.get("id").asText())
                     .DELETE().build(), HttpResponse.BodyHandlers.discarding());
             assertThat(response.statusCode()).isEqualTo(204);
         }

@@ -5,6 +5,8 @@ import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.api.access.Requires;
+import dev.longhaul.api.access.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,6 +41,7 @@ public class JobResource {
     /** {@code 202} once the job row committed, with the job and its {@code Location}. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Role.SUBMIT)
     public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         SubmitRequest request = reader.read(body, SubmitRequest.class);
         JobService.Submitted submitted = service.submit(request, idempotencyKey);
@@ -52,6 +55,7 @@ public class JobResource {
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Role.SUBMIT)
     public Response submitBatch(InputStream body) {
         SubmitRequest.Batch batch = reader.read(body, SubmitRequest.Batch.class);
         List<JobView> jobs = service.submitBatch(batch).stream().map(j -> JobView.of(j)).toList();
@@ -60,6 +64,7 @@ public class JobResource {
 
     @GET
     @Path("/{id}")
+    @Requires(Role.READ)
     public JobView get(@PathParam("id") String id) {
         return service.view(service.get(id));
     }
@@ -68,6 +73,7 @@ public class JobResource {
     @GET
     @Path("/{id}/artifacts/{name}")
     @Produces(MediaType.WILDCARD)
+    @Requires(Role.READ)
     public Response artifact(@PathParam("id") String id, @PathParam("name") String name) {
         ArtifactInfo file = service.artifact(id, name);
         StreamingOutput body = out -> artifacts.copyTo(file.id(), out);
@@ -81,11 +87,12 @@ public class JobResource {
 
     /** Newest first; pass {@code next} from one page as {@code after} to get the following one. */
     @GET
+    @Requires(Role.READ)
     public JobView.Page list(@QueryParam("state") String state, @QueryParam("kind") String kind,
             @QueryParam("scheduleId") String scheduleId, @QueryParam("limit") String limit,
-            @QueryParam("after") String after) {
+            @QueryParam("after") String after, @QueryParam("tenant") String tenant) {
         int size = parseLimit(limit);
-        var jobs = service.list(parseState(state), blankToNull(kind), parseUuid(scheduleId, "scheduleId"),
+        var jobs = service.list(blankToNull(tenant), parseState(state), blankToNull(kind), parseUuid(scheduleId, "scheduleId"),
                 parseAfter(after), size);
         String next = jobs.size() == size ? jobs.getLast().id().toString() : null;
         return new JobView.Page(service.views(jobs), next);
@@ -97,6 +104,7 @@ public class JobResource {
      */
     @POST
     @Path("/{id}/cancel")
+    @Requires(Role.OPERATE)
     public JobView cancel(@PathParam("id") String id) {
         return service.view(service.cancel(id));
     }
@@ -107,6 +115,7 @@ public class JobResource {
      */
     @POST
     @Path("/{id}/retry")
+    @Requires(Role.OPERATE)
     public Response retry(@PathParam("id") String id) {
         return Response.accepted(service.view(service.retry(id))).build();
     }
@@ -114,6 +123,7 @@ public class JobResource {
     /** The job's history, oldest first: claims, slices, retries with their errors, the end. */
     @GET
     @Path("/{id}/events")
+    @Requires(Role.READ)
     public List<JobStore.Event> events(@PathParam("id") String id) {
         return service.events(id);
     }

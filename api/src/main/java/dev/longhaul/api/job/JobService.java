@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.longhaul.api.access.Caller;
+import dev.longhaul.api.access.Permits;
 import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.dispatch.JobPublisher;
@@ -20,6 +22,7 @@ import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.Kinds;
 import dev.longhaul.core.message.Lanes;
+import dev.longhaul.core.tenant.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -60,6 +63,10 @@ public class JobService {
     ApiConfig config;
     @Inject
     ArtifactStore artifacts;
+    @Inject
+    Caller caller;
+    @Inject
+    Permits permits;
 
     /** The outcome of a submit: the job, and whether it was an idempotent replay. */
     public record Submitted(Job job, boolean replayed) {
@@ -74,7 +81,7 @@ public class JobService {
             Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
             if (replay.isPresent()) return replay.get();
         }
-        Job job = Job.submit(spec, clock);
+        Job job = Job.submit(spec, caller.tenant(), caller.keyId(), clock);
         try {
             queries.insert(List.of(job));
         } catch (SQLException e) {
@@ -111,7 +118,7 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        List<Job> jobs = specs.stream().map(spec -> Job.submit(spec, clock)).toList();
+        List<Job> jobs = specs.stream().map(spec -> Job.submit(spec, caller.tenant(), caller.keyId(), clock)).toList();
         try {
             queries.insert(jobs);
         } catch (SQLException e) {
@@ -125,7 +132,7 @@ public class JobService {
     }
 
     private Optional<Submitted> replay(String key, String hash) {
-        return QuarkusTransaction.requiringNew().call(() -> store.findByIdempotencyKey(key)).map(existing -> {
+        return QuarkusTransaction.requiringNew().call(() -> store.findByIdempotencyKey(caller.tenant(), key)).map(existing -> {
             if (!hash.equals(existing.requestHash())) {
                 throw new IdempotencyConflictException(key, existing.id());
             }
@@ -149,8 +156,10 @@ public class JobService {
             }
         }
         if (kind != null) {
+            permits.check(kind.name(), request.params());
             try {
                 kinds.parse(kind, request.params());
+                permits.checkUpload(kind.name(), request.params());
             } catch (InvalidRequestException e) {
                 errors.addAll(e.errors());
             }
@@ -194,13 +203,15 @@ public class JobService {
         }
     }
 
+    /** The job, if the caller's tenant owns it (an admin sees every tenant's); else 404. */
     public Job get(String id) {
         UUID uuid = parseId(id);
-        return QuarkusTransaction.requiringNew().call(() -> store.find(uuid)).orElseThrow(() -> new JobNotFoundException(id));
+        return QuarkusTransaction.requiringNew().call(() -> store.find(uuid, caller.scope()))
+                .orElseThrow(() -> new JobNotFoundException(id));
     }
 
     public Job cancel(String id) {
-        UUID uuid = parseId(id);
+        UUID uuid = get(id).id();
         JobState after = QuarkusTransaction.requiringNew().call(() -> store.cancel(uuid))
                 .orElseThrow(() -> new JobNotFoundException(id));
         if (after == JobState.SUCCEEDED || after == JobState.FAILED) {
@@ -216,7 +227,7 @@ public class JobService {
     public Job retry(String id) {
         UUID uuid = parseId(id);
         Job job = QuarkusTransaction.requiringNew().call(() -> {
-            Job before = store.find(uuid).orElseThrow(() -> new JobNotFoundException(id));
+            Job before = store.find(uuid, caller.scope()).orElseThrow(() -> new JobNotFoundException(id));
             if (!store.retry(uuid)) throw new IllegalTransitionException(Transition.RETRY, before.state());
             store.deleteOutput(uuid);
             store.event(uuid, "retried", 0, null, "after " + before.state() + " on attempt " + before.attempt());
@@ -249,8 +260,19 @@ public class JobService {
                 .orElseThrow(() -> new ArtifactNotFoundException(id, name));
     }
 
-    public List<Job> list(JobState state, String kind, UUID scheduleId, UUID after, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> store.list(state, kind, scheduleId, after, limit));
+    /**
+     * A page of the caller's jobs; an admin sees every tenant's, or one tenant's with
+     * {@code tenant}. A tenant other than the caller's own narrows a non-admin's list to nothing.
+     */
+    public List<Job> list(String tenant, JobState state, String kind, UUID scheduleId, UUID after, int limit) {
+        Scope scope = caller.scope();
+        if (tenant != null) {
+            if (!Scope.validName(tenant)) throw new InvalidRequestException("tenant", "is not a tenant name");
+            if (!scope.includes(tenant)) return List.of();
+            scope = Scope.tenant(tenant);
+        }
+        Scope within = scope;
+        return QuarkusTransaction.requiringNew().call(() -> store.list(within, state, kind, scheduleId, after, limit));
     }
 
     private static UUID parseId(String id) {

@@ -1,5 +1,7 @@
 package dev.longhaul.api.problem;
 
+import dev.longhaul.api.access.AccessFilters;
+import dev.longhaul.api.access.MissingRoleException;
 import dev.longhaul.api.job.ArtifactNotFoundException;
 import dev.longhaul.api.job.BodyTooLargeException;
 import dev.longhaul.api.job.IdempotencyConflictException;
@@ -23,6 +25,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return Problem.response(400, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(MissingRoleException e) {
+        return AccessFilters.forbidden(e);
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package dev.longhaul.api.schedule;
 
 import dev.longhaul.api.job.SubmitRequest;
+import dev.longhaul.api.access.Caller;
 import dev.longhaul.api.job.JobService;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
@@ -39,10 +40,12 @@ public class ScheduleService {
     JobPublisher publisher;
     @Inject
     Clock clock;
+    @Inject
+    Caller caller;
 
     public Schedule create(ScheduleRequest request) {
         Valid v = validate(request);
-        Schedule schedule = new Schedule(JobIds.next(clock), clock.instant());
+        Schedule schedule = new Schedule(JobIds.next(clock), caller.tenant(), clock.instant());
         apply(schedule, request, v);
         try {
             QuarkusTransaction.requiringNew().run(() -> em.persist(schedule));
@@ -58,7 +61,7 @@ public class ScheduleService {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Schedule schedule = em.find(Schedule.class, uuid);
-                if (schedule == null) throw new ScheduleNotFoundException(id);
+                if (schedule == null || !caller.scope().includes(schedule.tenant())) throw new ScheduleNotFoundException(id);
                 apply(schedule, request, v);
                 em.flush();
                 return schedule;
@@ -70,21 +73,29 @@ public class ScheduleService {
 
     public void delete(String id) {
         UUID uuid = parse(id);
-        int rows = QuarkusTransaction.requiringNew().call(() ->
-                em.createQuery("delete from Schedule where id = :id").setParameter("id", uuid).executeUpdate());
+        String tenant = caller.scope().only().orElse(null);
+        int rows = QuarkusTransaction.requiringNew().call(() -> tenant == null
+                ? em.createQuery("delete from Schedule where id = :id").setParameter("id", uuid).executeUpdate()
+                : em.createQuery("delete from Schedule where id = :id and tenant = :tenant")
+                        .setParameter("id", uuid).setParameter("tenant", tenant).executeUpdate());
         if (rows == 0) throw new ScheduleNotFoundException(id);
     }
 
     public Schedule get(String id) {
         UUID uuid = parse(id);
         Schedule schedule = QuarkusTransaction.requiringNew().call(() -> em.find(Schedule.class, uuid));
-        if (schedule == null) throw new ScheduleNotFoundException(id);
+        // another tenant's schedule is as absent as a missing one
+        if (schedule == null || !caller.scope().includes(schedule.tenant())) throw new ScheduleNotFoundException(id);
         return schedule;
     }
 
+    /** The caller's schedules (an admin's: every tenant's), by name. */
     public List<Schedule> list() {
-        return QuarkusTransaction.requiringNew().call(() ->
-                em.createQuery("from Schedule order by name", Schedule.class).setMaxResults(1000).getResultList());
+        String tenant = caller.scope().only().orElse(null);
+        return QuarkusTransaction.requiringNew().call(() -> tenant == null
+                ? em.createQuery("from Schedule order by name", Schedule.class).setMaxResults(1000).getResultList()
+                : em.createQuery("from Schedule where tenant = :tenant order by name", Schedule.class)
+                        .setParameter("tenant", tenant).setMaxResults(1000).getResultList());
     }
 
     public ScheduleView view(Schedule s) {
@@ -121,7 +132,7 @@ public class ScheduleService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant slot = now.getNano() == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
         JobSpec spec = jobs.validate(template(schedule), null, "job");
-        Job job = Job.forSlot(spec, schedule.id(), slot, clock);
+        Job job = Job.forSlot(spec, schedule.id(), slot, schedule.tenant(), clock);
         QuarkusTransaction.requiringNew().run(() -> {
             store.insert(job);
             em.flush();

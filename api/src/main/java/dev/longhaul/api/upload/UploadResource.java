@@ -5,6 +5,9 @@ import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.kind.InvalidRequestException;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import dev.longhaul.api.access.Caller;
+import dev.longhaul.api.access.Requires;
+import dev.longhaul.api.access.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -50,29 +53,34 @@ public class UploadResource {
     UploadStore store;
     @Inject
     UploadConfig config;
+    @Inject
+    Caller caller;
 
     @POST
     @Consumes({"text/csv", "application/csv"})
+    @Requires(Role.SUBMIT)
     public Response upload(InputStream body, @QueryParam("name") String name) {
         String fileName = name == null ? "upload.csv" : name;
         if (!NAME.matcher(fileName).matches()) {
             throw new InvalidRequestException("name", "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        UploadInfo info = store.store(body, fileName, "text/csv", config.maxBytes());
+        UploadInfo info = store.store(body, fileName, "text/csv", config.maxBytes(), caller.tenant());
         return Response.created(URI.create("/api/uploads/" + info.id())).entity(UploadView.of(info)).build();
     }
 
     /** Anything but CSV: refused with a problem that says what is accepted. */
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Requires(Role.SUBMIT)
     public Response notCsv(@HeaderParam("Content-Type") String contentType) {
         throw new UnsupportedUploadException(contentType);
     }
 
     @GET
     @Path("{id}")
+    @Requires(Role.READ)
     public UploadView get(@PathParam("id") UUID id) {
-        return store.find(id).filter(UploadInfo::complete).map(UploadView::of)
+        return store.find(id).filter(UploadInfo::complete).filter(u -> caller.scope().includes(u.tenant())).map(UploadView::of)
                 .orElseThrow(() -> new NotFoundException("no upload " + id));
     }
 

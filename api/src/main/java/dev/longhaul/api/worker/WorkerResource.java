@@ -1,6 +1,8 @@
 package dev.longhaul.api.worker;
 
 import io.agroal.api.AgroalDataSource;
+import dev.longhaul.api.access.Requires;
+import dev.longhaul.api.access.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,6 +34,7 @@ public class WorkerResource {
     AgroalDataSource dataSource;
 
     @GET
+    @Requires(Role.ADMIN)
     public List<WorkerView> list() throws SQLException {
         List<WorkerView> workers = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""

@@ -1,6 +1,6 @@
 package dev.longhaul.api.job;
 
-import static io.restassured.RestAssured.given;
+import static dev.longhaul.api.TestKeys.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;

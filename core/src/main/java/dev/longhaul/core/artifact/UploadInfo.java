@@ -5,5 +5,5 @@ import java.util.UUID;
 
 /** A stored upload. */
 public record UploadInfo(UUID id, String name, String contentType, long size, String sha256, boolean complete,
-        Instant createdAt) {
+        Instant createdAt, String tenant) {
 }

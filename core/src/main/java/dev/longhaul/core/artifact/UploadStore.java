@@ -58,12 +58,12 @@ public class UploadStore {
      * Stores {@code body} as text: it must be UTF-8 without NUL bytes, non-empty and at most
      * {@code maxBytes}; otherwise nothing is kept and a {@link RefusedException} says why.
      */
-    public UploadInfo store(InputStream body, String name, String contentType, long maxBytes) {
+    public UploadInfo store(InputStream body, String name, String contentType, long maxBytes, String tenant) {
         UUID id = JobIds.next(clock);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try {
-                insert(c, id, name, contentType);
+                insert(c, id, name, contentType, tenant);
                 FileDigest digest = FileDigest.empty();
                 TextCheck text = new TextCheck();
                 int seq = 0;
@@ -92,14 +92,15 @@ public class UploadStore {
         }
     }
 
+    /** The upload, whichever tenant's it is; the API filters by the caller's scope. */
     public Optional<UploadInfo> find(UUID id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select id, name, content_type, size, sha256, complete, created_at from longhaul.upload where id = ?")) {
+                "select id, name, content_type, size, sha256, complete, created_at, tenant from longhaul.upload where id = ?")) {
             s.setObject(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 return Optional.of(new UploadInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getString(5), rs.getBoolean(6), rs.getTimestamp(7).toInstant()));
+                        rs.getString(5), rs.getBoolean(6), rs.getTimestamp(7).toInstant(), rs.getString(8)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read upload " + id + ": " + e.getMessage(), e);
@@ -159,13 +160,14 @@ public class UploadStore {
         };
     }
 
-    private void insert(Connection c, UUID id, String name, String contentType) throws SQLException {
+    private void insert(Connection c, UUID id, String name, String contentType, String tenant) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "insert into longhaul.upload (id, name, content_type, created_at) values (?, ?, ?, ?)")) {
+                "insert into longhaul.upload (id, name, content_type, created_at, tenant) values (?, ?, ?, ?, ?)")) {
             s.setObject(1, id);
             s.setString(2, name);
             s.setString(3, contentType);
             s.setTimestamp(4, Timestamp.from(clock.instant()));
+            s.setString(5, tenant);
             s.executeUpdate();
         }
     }

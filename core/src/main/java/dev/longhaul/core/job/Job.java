@@ -3,6 +3,7 @@ package dev.longhaul.core.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longhaul.core.tenant.Scope;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -87,6 +88,11 @@ public class Job {
     private UUID scheduleId;
     @Column(name = "scheduled_for")
     private Instant scheduledFor;
+    /** The tenant that owns the job: the submitting key's, or its schedule's. */
+    private String tenant;
+    /** The API key that submitted the job; null for scheduled jobs and jobs from before keys. */
+    @Column(name = "submitted_by")
+    private UUID submittedBy;
     @Version
     private long version;
 
@@ -98,6 +104,11 @@ public class Job {
      * when it is due now, {@code SCHEDULED} when {@code runAt} is in the future.
      */
     public static Job submit(JobSpec spec, Clock clock) {
+        return submit(spec, Scope.DEFAULT_TENANT, null, clock);
+    }
+
+    /** A new job of {@code tenant}, submitted by the API key {@code submittedBy} (or null). */
+    public static Job submit(JobSpec spec, String tenant, UUID submittedBy, Clock clock) {
         // PostgreSQL keeps microseconds; the job returned now must equal the job read back later
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Job job = new Job();
@@ -116,6 +127,8 @@ public class Job {
         job.idempotencyKey = spec.idempotencyKey();
         job.requestHash = spec.requestHash();
         job.timeoutSeconds = spec.timeoutSeconds();
+        job.tenant = tenant;
+        job.submittedBy = submittedBy;
         return job;
     }
 
@@ -157,6 +170,8 @@ public class Job {
         job.attemptStartedAt = instant(rs, "attempt_started_at");
         job.scheduleId = rs.getObject("schedule_id", UUID.class);
         job.scheduledFor = instant(rs, "scheduled_for");
+        job.tenant = rs.getString("tenant");
+        job.submittedBy = rs.getObject("submitted_by", UUID.class);
         job.version = rs.getLong("version");
         return job;
     }
@@ -176,13 +191,15 @@ public class Job {
     }
 
     /** A job made by a schedule for one slot: {@code (scheduleId, scheduledFor)} is unique. */
-    public static Job forSlot(JobSpec spec, UUID scheduleId, Instant scheduledFor, Clock clock) {
-        Job job = submit(spec, clock);
+    public static Job forSlot(JobSpec spec, UUID scheduleId, Instant scheduledFor, String tenant, Clock clock) {
+        Job job = submit(spec, tenant, null, clock);
         job.scheduleId = scheduleId;
         job.scheduledFor = scheduledFor;
         return job;
     }
 
+    public String tenant() { return tenant; }
+    public UUID submittedBy() { return submittedBy; }
     public UUID scheduleId() { return scheduleId; }
     public Instant scheduledFor() { return scheduledFor; }
     public UUID id() { return id; }

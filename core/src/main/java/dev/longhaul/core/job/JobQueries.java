@@ -41,14 +41,14 @@ import javax.sql.DataSource;
 public class JobQueries {
     private static final String INSERT = """
             insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
-                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds)
+                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by)
             select u.id, u.kind, u.queue, u.priority, u.state, cast(u.params as jsonb), u.max_attempts,
                 cast(u.run_at as timestamptz), cast(u.created_at as timestamptz), cast(u.enqueued_at as timestamptz),
-                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds
+                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by
             from unnest(?::uuid[], ?::text[], ?::text[], ?::int2[], ?::text[], ?::text[], ?::int4[], ?::text[],
-                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[])
+                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[])
                  as u(id, kind, queue, priority, state, params, max_attempts, run_at, created_at, enqueued_at,
-                      idempotency_key, request_hash, to_publish, timeout_seconds)""";
+                      idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by)""";
 
     /**
      * {@link Transition#CLAIM} for many deliveries: see {@link JobStore#claim}, of which this is the
@@ -121,7 +121,8 @@ public class JobQueries {
         UUID[] ids = new UUID[n];
         String[] kinds = new String[n], queues = new String[n], states = new String[n], params = new String[n],
                 runAt = new String[n], createdAt = new String[n], enqueuedAt = new String[n], keys = new String[n],
-                hashes = new String[n];
+                hashes = new String[n], tenants = new String[n];
+        UUID[] submitters = new UUID[n];
         Short[] priorities = new Short[n];
         Integer[] maxAttempts = new Integer[n], timeouts = new Integer[n];
         Boolean[] toPublish = new Boolean[n];
@@ -141,6 +142,8 @@ public class JobQueries {
             hashes[i] = job.requestHash();
             toPublish[i] = job.toPublish();
             timeouts[i] = job.timeoutSeconds();
+            tenants[i] = job.tenant();
+            submitters[i] = job.submittedBy();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setArray(1, c.createArrayOf("uuid", ids));
@@ -157,6 +160,8 @@ public class JobQueries {
             s.setArray(12, c.createArrayOf("text", hashes));
             s.setArray(13, c.createArrayOf("bool", toPublish));
             s.setArray(14, c.createArrayOf("int4", timeouts));
+            s.setArray(15, c.createArrayOf("text", tenants));
+            s.setArray(16, c.createArrayOf("uuid", submitters));
             s.executeUpdate();
         }
     }

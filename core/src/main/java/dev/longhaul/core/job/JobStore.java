@@ -1,6 +1,7 @@
 package dev.longhaul.core.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.core.tenant.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -28,8 +29,15 @@ public class JobStore {
         return Optional.ofNullable(em.find(Job.class, id));
     }
 
-    public Optional<Job> findByIdempotencyKey(String key) {
-        return em.createQuery("from Job where idempotencyKey = :key", Job.class)
+    /** The job, if it is in {@code scope}: another tenant's job is as absent as a missing one. */
+    public Optional<Job> find(UUID id, Scope scope) {
+        return find(id).filter(job -> scope.includes(job.tenant()));
+    }
+
+    /** The tenant's job submitted with this idempotency key (keys are unique per tenant). */
+    public Optional<Job> findByIdempotencyKey(String tenant, String key) {
+        return em.createQuery("from Job where tenant = :tenant and idempotencyKey = :key", Job.class)
+                .setParameter("tenant", tenant)
                 .setParameter("key", key)
                 .getResultStream().findFirst();
     }
@@ -39,17 +47,21 @@ public class JobStore {
     }
 
     /**
-     * A page of jobs, newest first. Keyset pagination on the UUIDv7 id: {@code after} is the
-     * last id of the previous page. Uses {@code job_state_id_idx} / {@code job_kind_id_idx}.
+     * A page of the jobs in {@code scope}, newest first. Keyset pagination on the UUIDv7 id:
+     * {@code after} is the last id of the previous page. Uses {@code job_tenant_id_idx},
+     * {@code job_state_id_idx} or {@code job_kind_id_idx}.
      */
-    public List<Job> list(JobState state, String kind, UUID scheduleId, UUID after, int limit) {
+    public List<Job> list(Scope scope, JobState state, String kind, UUID scheduleId, UUID after, int limit) {
         StringBuilder hql = new StringBuilder("from Job where 1 = 1");
+        String tenant = scope.only().orElse(null);
+        if (tenant != null) hql.append(" and tenant = :tenant");
         if (state != null) hql.append(" and state = :state");
         if (kind != null) hql.append(" and kind = :kind");
         if (scheduleId != null) hql.append(" and scheduleId = :scheduleId");
         if (after != null) hql.append(" and id < :after");
         hql.append(" order by id desc");
         var query = em.createQuery(hql.toString(), Job.class).setMaxResults(limit);
+        if (tenant != null) query.setParameter("tenant", tenant);
         if (state != null) query.setParameter("state", state);
         if (kind != null) query.setParameter("kind", kind);
         if (scheduleId != null) query.setParameter("scheduleId", scheduleId);

@@ -38,12 +38,15 @@ public class Schedule {
     @Column(name = "updated_at")
     private Instant updatedAt;
     private long version;
+    /** The tenant that owns the schedule; its jobs run as this tenant. */
+    private String tenant;
 
     protected Schedule() {
     }
 
-    public Schedule(UUID id, Instant now) {
+    public Schedule(UUID id, String tenant, Instant now) {
         this.id = id;
+        this.tenant = tenant;
         this.createdAt = now;
     }
 
@@ -76,4 +79,5 @@ public class Schedule {
     public Instant createdAt() { return createdAt; }
     public Instant updatedAt() { return updatedAt; }
     public long version() { return version; }
+    public String tenant() { return tenant; }
 }

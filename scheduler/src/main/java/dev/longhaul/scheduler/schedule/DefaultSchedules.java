@@ -52,7 +52,7 @@ public class DefaultSchedules {
                 insert into longhaul.schedule (id, name, cron, timezone, job_kind, job_params, misfire, overlap, enabled,
                     created_at, updated_at, version)
                 values (?1, ?2, ?3, 'UTC', ?4, cast(?5 as jsonb), 'fireOnce', 'skip', true, ?6, ?6, 1)
-                on conflict (name) do nothing""")
+                on conflict (tenant, name) do nothing""")
                 .setParameter(1, JobIds.next(clock)).setParameter(2, name).setParameter(3, cron)
                 .setParameter(4, kind).setParameter(5, params).setParameter(6, clock.instant())
                 .executeUpdate();

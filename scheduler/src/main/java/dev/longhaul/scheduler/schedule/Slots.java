@@ -146,7 +146,7 @@ public class Slots {
         kinds.parse(kind, schedule.jobParams());
         String queue = schedule.jobQueue() != null ? schedule.jobQueue() : kind.defaultQueue();
         JobSpec spec = new JobSpec(schedule.jobKind(), schedule.jobParams(), queue, 0, null, kind.defaultMaxAttempts(), null, null);
-        Job job = Job.forSlot(spec, schedule.id(), slot, clock);
+        Job job = Job.forSlot(spec, schedule.id(), slot, schedule.tenant(), clock);
         store.insert(job);
         em.flush();
         em.createNativeQuery("update longhaul.schedule_run set job_id = ?1 where schedule_id = ?2 and scheduled_for = ?3")

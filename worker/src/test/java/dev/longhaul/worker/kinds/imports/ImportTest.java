@@ -179,7 +179,7 @@ class ImportTest {
 
     private UUID upload(String csv) {
         UploadInfo info = uploads.store(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv",
-                "text/csv", 100_000_000);
+                "text/csv", 100_000_000, "default");
         return info.id();
     }
 

@@ -20,6 +20,12 @@ bench_services() {
     || bin/mvn -q -B install -DskipTests
 }
 
+# the bench api's admin key: random, made once per checkout, kept in the git-ignored logs folder
+KEY_FILE="$LOGS/admin-key"
+[[ -s "$KEY_FILE" ]] || (umask 077; printf 'lh_bench_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$KEY_FILE")
+export LONGHAUL_KEY=$(cat "$KEY_FILE")
+AUTH="Authorization: Bearer $LONGHAUL_KEY"
+
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -27,8 +33,8 @@ trap cleanup EXIT
 # start_app MODULE PORT [JVM options...]
 start_app() {
   local module=$1 port=$2; shift 2
-  QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
-    RABBITMQ_VIRTUAL_HOST=$BENCH_DB java "$@" -jar "$module/target/quarkus-app/quarkus-run.jar" \
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) LONGHAUL_BOOTSTRAP_ADMIN_KEY="$LONGHAUL_KEY" \
+    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" RABBITMQ_VIRTUAL_HOST=$BENCH_DB java "$@" -jar "$module/target/quarkus-app/quarkus-run.jar" \
     >"$LOGS/$module.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
@@ -41,7 +47,7 @@ api() { echo "http://127.0.0.1:$API_PORT$1"; }
 
 # submit JSON -> prints the job id
 submit() {
-  curl -sf -XPOST "$(api /api/jobs)" -H 'Content-Type: application/json' -d "$1" \
+  curl -sf -XPOST "$(api /api/jobs)" -H "$AUTH" -H 'Content-Type: application/json' -d "$1" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
@@ -50,10 +56,11 @@ submit() {
 # it measures
 await_job() {
   python3 - "$API_PORT" "$1" <<'PY' || exit 1
-import http.client, json, sys, time
+import http.client, json, os, sys, time
 connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+headers = {"Authorization": "Bearer " + os.environ["LONGHAUL_KEY"]}
 while True:
-    connection.request("GET", "/api/jobs/" + sys.argv[2])
+    connection.request("GET", "/api/jobs/" + sys.argv[2], headers=headers)
     response = connection.getresponse()
     job = json.loads(response.read())
     if job["state"] == "SUCCEEDED":

@@ -98,7 +98,7 @@ public class Deliveries {
             counters.computeIfAbsent(result, r -> meters.counter("longhaul.worker.deliveries", "result", r.name().toLowerCase()))
                     .increment();
             message.ack();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.warnf("job %s: could not run or record it (%s); the delivery goes back to the queue", jobId, e.toString());
             message.nack(e);
         }

@@ -53,6 +53,9 @@ public class JobRunner {
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
 
+    /** How long a job of a kind this worker does not know waits before it is offered again. */
+    static final Duration UNKNOWN_KIND_WAIT = Duration.ofSeconds(30);
+
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean draining;
 
@@ -192,13 +195,19 @@ public class JobRunner {
     private Outcome runHandler(Job job, UUID token, Instant attemptDeadline) throws HandlerFailure {
         JobHandler<?> handler = handlers.get(job.kind());
         if (handler == null) {
-            throw new HandlerFailure(new Failure.Discard("this worker has no handler for kind '" + job.kind() + "'"));
+            // a rolling upgrade: an older worker got a job of a newer kind; the job waits for a
+            // worker that knows it, visibly (a "snoozed" event names why), and uses no attempt
+            LOG.warnf("job %s: this worker has no handler for kind '%s'; it waits %d s for a worker that has one",
+                    job.id(), job.kind(), UNKNOWN_KIND_WAIT.toSeconds());
+            return new Outcome.Snooze(UNKNOWN_KIND_WAIT);
         }
         try {
             return invoke(handler, job, token, attemptDeadline);
         } catch (InvalidRequestException e) {
             throw new HandlerFailure(new Failure.Discard("invalid params: " + e.getMessage()));
-        } catch (Exception | StackOverflowError e) {
+        } catch (Throwable e) {
+            // anything, out-of-memory errors included, ends the attempt and is recorded: the
+            // delivery is acked, never left to kill the next worker the same way
             throw new HandlerFailure(e);
         }
     }
@@ -275,9 +284,18 @@ public class JobRunner {
     }
 
     private Result failed(Job job, UUID token, Throwable cause) {
+        var database = DatabaseErrors.find(cause);
+        boolean permanent = cause instanceof Failure.Discard
+                // the same input fails the same way: a data or integrity error ends the job at once
+                || database.map(DatabaseErrors::permanent).orElse(false)
+                // a job that exhausted a worker's memory twice would do it again
+                || (cause instanceof VirtualMachineError && job.attempt() >= 2);
         String error = cause instanceof Failure.Discard || cause instanceof AttemptTimeout ? cause.getMessage()
+                : database.isPresent() ? DatabaseErrors.describe(database.get())
+                : cause instanceof VirtualMachineError ? cause.getClass().getSimpleName() + " on attempt " + job.attempt()
+                        + (permanent ? "; not retried again" : "")
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        if (!(cause instanceof Failure.Discard) && job.attempt() < job.maxAttempts()) {
+        if (!permanent && job.attempt() < job.maxAttempts()) {
             Instant runAt = clock.instant().plus(retryPolicy.delay(job.attempt()));
             LOG.infof("job %s attempt %d failed, retrying at %s: %s", job.id(), job.attempt(), runAt, error);
             return record(job, "retrying", error, () -> store.backoff(job.id(), token, error, runAt), Result.RETRYING);

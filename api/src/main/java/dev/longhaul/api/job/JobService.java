@@ -177,6 +177,9 @@ public class JobService {
         if (maxAttempts < 1 || maxAttempts > 100) {
             errors.add(new FieldError("maxAttempts", "must be between 1 and 100"));
         }
+        if (request.runAt() != null && (request.runAt().getYear() < 1970 || request.runAt().getYear() > 9999)) {
+            errors.add(new FieldError("runAt", "must be a time in the years 1970 to 9999"));
+        }
         if (request.timeoutSeconds() != null && (request.timeoutSeconds() < 1 || request.timeoutSeconds() > 604_800)) {
             errors.add(new FieldError("timeoutSeconds", "must be between 1 and 604800 (a week)"));
         }

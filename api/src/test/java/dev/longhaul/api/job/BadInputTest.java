@@ -29,6 +29,14 @@ class BadInputTest {
     @Inject
     AgroalDataSource db;
 
+    /** {@code n} conditions {@code id in [1..1000]}: 1,000 values each. */
+    static String inLists(int n) {
+        String values = java.util.stream.IntStream.rangeClosed(1, 1000).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> "{\"field\":\"id\",\"op\":\"in\",\"value\":[" + values + "]}")
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
     static Stream<Arguments> badSubmits() {
         return Stream.of(
                 Arguments.of("malformed JSON", "{\"kind\": ", 400, "body"),
@@ -76,6 +84,14 @@ class BadInputTest {
                 Arguments.of("email without a rate", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"}}}", 400, "params.ratePerSecond"),
                 Arguments.of("email to a column that does not exist", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10,\"to\":\"phone\"}}", 400, "params.to"),
                 Arguments.of("email to a segment of an unknown dataset", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"leads\"},\"template\":{\"subject\":\"Hi {name}\",\"body\":\"Hello\"},\"ratePerSecond\":10}}", 400, "params.segment.dataset"),
+                Arguments.of("a NUL in a filter value", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"status\",\"op\":\"=\",\"value\":\"pa\\u0000id\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("a NUL in the kind", "{\"kind\":\"no\\u0000op\"}", 400, "kind"),
+                Arguments.of("a NUL in an email subject", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi\\u0000\",\"body\":\"Hello\"},\"ratePerSecond\":10}}", 400, "params.template.subject"),
+                Arguments.of("runAt in the year 300000", "{\"kind\":\"noop\",\"runAt\":\"+300000-01-01T00:00:00Z\"}", 400, "runAt"),
+                Arguments.of("runAt in the year 10000", "{\"kind\":\"noop\",\"runAt\":\"+10000-01-01T00:00:00Z\"}", 400, "runAt"),
+                Arguments.of("a filter date in the year 100000", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"created_at\",\"op\":\"<\",\"value\":\"+100000-01-01T00:00:00Z\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("isNull that is not a boolean", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[{\"field\":\"note\",\"op\":\"isNull\",\"value\":\"maybe\"}]}}", 400, "params.filter[0].value"),
+                Arguments.of("more filter values than a statement can bind", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"filter\":[" + inLists(11) + "]}}", 400, "params.filter"),
                 Arguments.of("a timeout of zero", "{\"kind\":\"noop\",\"timeoutSeconds\":0}", 400, "timeoutSeconds"),
                 Arguments.of("a timeout over a week", "{\"kind\":\"noop\",\"timeoutSeconds\":604801}", 400, "timeoutSeconds"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));
@@ -107,6 +123,12 @@ class BadInputTest {
                 .post("/api/jobs/batch");
         assertProblem(response, 400, "jobs[1].params.seconds");
         assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aNulInAQueryValueIsA400NamingTheParameter() {
+        assertProblem(given().urlEncodingEnabled(false).get("/api/jobs?kind=no%00op"), 400, "kind");
+        assertProblem(given().urlEncodingEnabled(false).get("/api/jobs?limit=5&after=%00"), 400, "after");
     }
 
     @Test

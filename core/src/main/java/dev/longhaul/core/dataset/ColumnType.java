@@ -15,10 +15,10 @@ public enum ColumnType {
     BIGINT("bigint", "a whole number"),
     INTEGER("integer", "a whole number"),
     NUMERIC("numeric", "a number"),
-    TEXT("text", "a string"),
+    TEXT("text", "a string without NUL characters"),
     BOOLEAN("boolean", "true or false"),
-    TIMESTAMPTZ("timestamptz", "an ISO-8601 timestamp with offset, e.g. 2026-01-31T00:00:00Z"),
-    DATE("date", "an ISO-8601 date, e.g. 2026-01-31"),
+    TIMESTAMPTZ("timestamptz", "an ISO-8601 timestamp with offset in the years 1 to 9999, e.g. 2026-01-31T00:00:00Z"),
+    DATE("date", "an ISO-8601 date in the years 1 to 9999, e.g. 2026-01-31"),
     UUID("uuid", "a UUID");
 
     private final String sql;
@@ -70,21 +70,30 @@ public enum ColumnType {
                     yield node.decimalValue();
                 }
                 case TEXT -> {
-                    if (!node.isTextual()) throw new IllegalArgumentException();
+                    if (!node.isTextual() || node.textValue().indexOf('\0') >= 0) throw new IllegalArgumentException();
                     yield node.textValue();
                 }
                 case BOOLEAN -> {
                     if (!node.isBoolean()) throw new IllegalArgumentException();
                     yield node.booleanValue();
                 }
-                case TIMESTAMPTZ -> OffsetDateTime.parse(text(node));
-                case DATE -> LocalDate.parse(text(node));
+                case TIMESTAMPTZ -> inRange(OffsetDateTime.parse(text(node)).getYear(), OffsetDateTime.parse(text(node)));
+                case DATE -> inRange(LocalDate.parse(text(node)).getYear(), LocalDate.parse(text(node)));
                 case UUID -> java.util.UUID.fromString(text(node));
             };
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + (node.isTextual() ? node.textValue() : node.toString())
                     + "' is not " + expected);
         }
+    }
+
+    /** The years a date or timestamp may have: the four-digit ones, which every client and PostgreSQL agree on. */
+    public static final int MIN_YEAR = 1;
+    public static final int MAX_YEAR = 9999;
+
+    private static <T> T inRange(int year, T value) {
+        if (year < MIN_YEAR || year > MAX_YEAR) throw new IllegalArgumentException("year " + year);
+        return value;
     }
 
     /**

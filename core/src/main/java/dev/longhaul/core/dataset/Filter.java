@@ -44,6 +44,9 @@ public record Filter(List<Condition> conditions) {
     public record Condition(Column column, Op op, List<Object> values) {
     }
 
+    /** The most values one filter may hold in all its conditions, well under the 65,535 bind parameters of a statement. */
+    public static final int MAX_VALUES = 10_000;
+
     /** Parses {@code json} (an array, or null for no filter); errors are named under {@code field}. */
     public static Filter parse(Dataset dataset, JsonNode json, String field) {
         if (json == null || json.isNull() || json.isMissingNode()) return NONE;
@@ -59,6 +62,11 @@ public record Filter(List<Condition> conditions) {
             }
         }
         if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        // every value is one bind parameter, and a statement may have 65,535 in all
+        int total = conditions.stream().mapToInt(c -> c.values().size()).sum();
+        if (total > MAX_VALUES) {
+            throw new InvalidRequestException(field, "holds " + total + " values in all; at most " + MAX_VALUES);
+        }
         return new Filter(List.copyOf(conditions));
     }
 
@@ -83,7 +91,11 @@ public record Filter(List<Condition> conditions) {
         List<Object> values = new ArrayList<>();
         try {
             switch (op.arity) {
-                case 0 -> values.add(value == null || value.isNull() || value.asBoolean());
+                case 0 -> {
+                    if (value == null || value.isNull()) values.add(true);
+                    else if (value.isBoolean()) values.add(value.booleanValue());
+                    else throw new IllegalArgumentException("must be true or false (true: the field is null; false: it is not)");
+                }
                 case 1 -> values.add(column.type().parse(value));
                 case 2 -> {
                     if (value == null || !value.isArray() || value.size() != 2) {

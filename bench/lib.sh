@@ -24,6 +24,8 @@ bench_services() {
 KEY_FILE="$LOGS/admin-key"
 [[ -s "$KEY_FILE" ]] || (umask 077; printf 'lh_bench_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$KEY_FILE")
 export LONGHAUL_KEY=$(cat "$KEY_FILE")
+# the bench apps run on the local services' development passwords
+export LONGHAUL_ALLOW_DEFAULT_CREDENTIALS=true
 AUTH="Authorization: Bearer $LONGHAUL_KEY"
 
 PIDS=()

@@ -59,6 +59,8 @@ final class App implements AutoCloseable {
         // the api's management interface (metrics, OpenAPI) on a port of its own, and its admin key
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         env.put("LONGHAUL_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
+        // the local services use the development passwords, which production apps refuse otherwise
+        env.put("LONGHAUL_ALLOW_DEFAULT_CREDENTIALS", "true");
         env.putAll(extraEnv);
         App app = new App(module, port, builder.start());
         app.awaitReady();

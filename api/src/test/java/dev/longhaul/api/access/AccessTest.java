@@ -70,7 +70,10 @@ class AccessTest {
 
         as(a.secret()).get("/api/jobs/" + job).then().statusCode(200)
                 .body("tenant", equalTo(tenantA)).body("submittedBy", equalTo(a.id()));
-        as(a.secret()).get("/api/jobs/" + job + "/artifacts/out.csv").then().statusCode(200);
+        // served inert: never sniffed, no script, nothing loaded from elsewhere
+        as(a.secret()).get("/api/jobs/" + job + "/artifacts/out.csv").then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'none'"));
         for (String path : List.of("/api/jobs/" + job, "/api/jobs/" + job + "/events", "/api/jobs/" + job + "/artifacts/out.csv")) {
             as(b.secret()).get(path).then().statusCode(404);
         }

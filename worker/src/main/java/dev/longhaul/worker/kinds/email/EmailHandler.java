@@ -23,8 +23,8 @@ import dev.longhaul.worker.run.JobContext;
 import dev.longhaul.worker.run.JobHandler;
 import dev.longhaul.worker.run.Outcome;
 import io.agroal.api.AgroalDataSource;
+import dev.longhaul.worker.mail.Outbox;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -61,7 +61,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
     @Inject
     ObjectMapper mapper;
     @Inject
-    Mailer mailer;
+    Outbox mailer;
     @Inject
     AgroalDataSource dataSource;
 
@@ -101,8 +101,9 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
                         long failed = state.path("failed").asLong() + 1;
                         state.put("failed", failed);
                         if (failed > params.maxErrorsOrDefault()) {
+                            // the recipient stays out of the job's error: it is shown to anyone who reads the job
                             throw new Failure.Discard(failed + " recipients failed, more than maxErrors ("
-                                    + params.maxErrorsOrDefault() + "); the last: " + row.to() + ": " + error);
+                                    + params.maxErrorsOrDefault() + "); the last, at row " + row.key() + ": " + error);
                         }
                     }
                 }

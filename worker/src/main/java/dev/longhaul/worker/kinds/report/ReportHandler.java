@@ -17,8 +17,8 @@ import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
 import dev.longhaul.worker.run.JobHandler;
 import dev.longhaul.worker.run.Outcome;
+import dev.longhaul.worker.mail.Outbox;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
     @Inject
     ObjectMapper mapper;
     @Inject
-    Mailer mailer;
+    Outbox mailer;
 
     @Override
     public KindSpec<ReportKind.Params> spec() {

@@ -21,7 +21,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.quartz.CronTrigger;
 import org.quartz.Scheduler;
+import org.quartz.TriggerKey;
 
 /** The scheduler app on real PostgreSQL and RabbitMQ (longhaul_test_scheduler). */
 @QuarkusTest
@@ -50,6 +52,57 @@ class SchedulerAppTest {
                 "select count(*) from longhaul.qrtz_scheduler_state where instance_name = ?1")
                 .setParameter(1, quartz.getSchedulerInstanceId()).getSingleResult());
         assertThat(instances.intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void aScheduleQuartzRefusesIsMarkedAndTheOthersStillFire() throws Exception {
+        // the api refuses a cron that never fires again; one already stored must not stop the rest
+        UUID bad = scheduleOf("bad-" + UUID.randomUUID(), "0 0 0 1 1 ? 2020", "UTC");
+        UUID good = scheduleOf("every-second-" + UUID.randomUUID(), "* * * * * ?", "UTC");
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("longhaul.schedule_run where schedule_id = ?1", good) > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> error(bad) != null);
+            assertThat(error(bad)).contains("cannot run this schedule");
+            assertThat(error(good)).isNull();
+        } finally {
+            disable(good);
+            delete(good);
+            delete(bad);
+        }
+    }
+
+    @Test
+    void anOffsetTimeZoneFiresAtThatOffsetNotAtGmt() throws Exception {
+        UUID id = scheduleOf("offset-" + UUID.randomUUID(), "0 0 2 1-5 3 ?", "+02:00");
+        try {
+            TriggerKey key = TriggerKey.triggerKey(id.toString(), "longhaul-schedules");
+            await().atMost(Duration.ofSeconds(20)).until(() -> quartz.getTrigger(key) != null);
+            CronTrigger trigger = (CronTrigger) quartz.getTrigger(key);
+            assertThat(trigger.getTimeZone().getRawOffset()).isEqualTo(2 * 3600 * 1000);
+        } finally {
+            delete(id);
+        }
+    }
+
+    /** A schedule stored as it is, past the api's checks: as an older release may have left it. */
+    private UUID scheduleOf(String name, String cron, String timezone) {
+        UUID id = JobIds.next(clock);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into longhaul.schedule (id, name, cron, timezone, job_kind, job_params, misfire, overlap, enabled,
+                    created_at, updated_at, version)
+                values (?1, ?2, ?3, ?4, 'noop', '{}'::jsonb, 'skip', 'allow', true, now(), now(), 1)""")
+                .setParameter(1, id).setParameter(2, name).setParameter(3, cron).setParameter(4, timezone).executeUpdate());
+        return id;
+    }
+
+    private String error(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "select error from longhaul.schedule where id = ?1").setParameter(1, id).getSingleResult());
+    }
+
+    private void disable(UUID id) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update longhaul.schedule set enabled = false, version = version + 1 where id = ?1").setParameter(1, id).executeUpdate());
     }
 
     @Test

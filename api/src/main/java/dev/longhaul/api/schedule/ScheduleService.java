@@ -30,6 +30,9 @@ import java.util.UUID;
 /** Creating, changing, deleting and triggering schedules. The scheduler app picks changes up. */
 @ApplicationScoped
 public class ScheduleService {
+    /** The longest cron Quartz stores (its trigger table's column). */
+    static final int MAX_CRON = 120;
+
     @Inject
     EntityManager em;
     @Inject
@@ -158,10 +161,17 @@ public class ScheduleService {
         if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
             errors.add(new FieldError("name", "is required, 1 to 200 characters"));
         }
-        try {
-            Crons.parse(request.cron(), request.timezone());
-        } catch (InvalidRequestException e) {
-            errors.addAll(e.errors());
+        if (request.cron() != null && request.cron().length() > MAX_CRON) {
+            errors.add(new FieldError("cron", "is " + request.cron().length() + " characters long; at most " + MAX_CRON));
+        } else {
+            try {
+                var cron = Crons.parse(request.cron(), request.timezone());
+                if (Crons.next(cron, clock.instant(), 1).isEmpty()) {
+                    errors.add(new FieldError("cron", "never fires after now: '" + request.cron() + "'"));
+                }
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
+            }
         }
         JobSpec spec = null;
         if (request.job() == null) {

@@ -6,10 +6,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A schedule as the API shows it, with its next fire times and its last run. */
+/**
+ * A schedule as the API shows it, with its next fire times and its last run; {@code error} says
+ * why the scheduler could not put it on, or is null.
+ */
 public record ScheduleView(UUID id, String name, String cron, String timezone, JobTemplate job, String misfire,
         String overlap, boolean enabled, List<Instant> nextFireTimes, LastRun lastRun, Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt, String tenant, String error) {
 
     public record JobTemplate(String kind, JsonNode params, String queue) {
     }
@@ -26,6 +29,6 @@ public record ScheduleView(UUID id, String name, String cron, String timezone, J
     static ScheduleView of(Schedule s, List<Instant> next, LastRun last) {
         return new ScheduleView(s.id(), s.name(), s.cron(), s.timezone(),
                 new JobTemplate(s.jobKind(), s.jobParams(), s.jobQueue()), s.misfire().name(), s.overlap().name(),
-                s.enabled(), next, last, s.createdAt(), s.updatedAt());
+                s.enabled(), next, last, s.createdAt(), s.updatedAt(), s.tenant(), s.error());
     }
 }

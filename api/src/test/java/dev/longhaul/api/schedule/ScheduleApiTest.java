@@ -63,6 +63,8 @@ class ScheduleApiTest {
         return Stream.of(
                 Arguments.of("bad cron", "{\"name\":\"a\",\"cron\":\"every night\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"noop\"}}", "cron"),
                 Arguments.of("cron without seconds", "{\"name\":\"a\",\"cron\":\"0 2 * * *\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"noop\"}}", "cron"),
+                Arguments.of("a cron whose last fire is past", "{\"name\":\"a\",\"cron\":\"0 0 0 1 1 ? 2020\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"noop\"}}", "cron"),
+                Arguments.of("a cron longer than Quartz stores", "{\"name\":\"a\",\"cron\":\"0 0 2 * * ? " + "2030,".repeat(30) + "2031\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"noop\"}}", "cron"),
                 Arguments.of("bad timezone", "{\"name\":\"a\",\"cron\":\"0 0 2 * * ?\",\"timezone\":\"Mars/Olympus\",\"job\":{\"kind\":\"noop\"}}", "timezone"),
                 Arguments.of("missing timezone", "{\"name\":\"a\",\"cron\":\"0 0 2 * * ?\",\"job\":{\"kind\":\"noop\"}}", "timezone"),
                 Arguments.of("unknown job kind", "{\"name\":\"a\",\"cron\":\"0 0 2 * * ?\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"teleport\"}}", "job.kind"),

@@ -40,6 +40,8 @@ public class Schedule {
     private long version;
     /** The tenant that owns the schedule; its jobs run as this tenant. */
     private String tenant;
+    /** Why the scheduler could not put the schedule on; null while it runs. Written by the scheduler only. */
+    private String error;
 
     protected Schedule() {
     }
@@ -80,4 +82,5 @@ public class Schedule {
     public Instant updatedAt() { return updatedAt; }
     public long version() { return version; }
     public String tenant() { return tenant; }
+    public String error() { return error; }
 }

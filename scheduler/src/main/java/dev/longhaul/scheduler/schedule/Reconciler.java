@@ -1,5 +1,6 @@
 package dev.longhaul.scheduler.schedule;
 
+import dev.longhaul.core.schedule.Crons;
 import dev.longhaul.core.schedule.Schedule;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -54,22 +55,16 @@ public class Reconciler {
         for (Schedule schedule : schedules) {
             TriggerKey key = TriggerKey.triggerKey(schedule.id().toString(), GROUP);
             wanted.add(key);
-            Trigger existing = quartz.getTrigger(key);
-            String version = String.valueOf(schedule.version());
-            if (existing != null && version.equals(existing.getJobDataMap().getString("version"))) continue;
-            Trigger trigger = trigger(schedule, key, version);
-            if (existing == null) {
-                JobDetail job = JobBuilder.newJob(FireSchedule.class)
-                        .withIdentity(JobKey.jobKey(schedule.id().toString(), GROUP))
-                        .usingJobData(FireSchedule.SCHEDULE_ID, schedule.id().toString())
-                        .storeDurably()
-                        .build();
-                quartz.addJob(job, true);
-                quartz.scheduleJob(trigger);
-                LOG.infof("schedule %s (%s, %s) is on", schedule.name(), schedule.cron(), schedule.timezone());
-            } else {
-                quartz.rescheduleJob(key, trigger);
-                LOG.infof("schedule %s changed: now %s in %s", schedule.name(), schedule.cron(), schedule.timezone());
+            // each schedule on its own: one that Quartz refuses is marked, and the others go on
+            try {
+                putOn(schedule, key);
+                if (schedule.error() != null) recordError(schedule, null);
+            } catch (Exception e) {
+                String error = "the scheduler cannot run this schedule: " + e.getMessage();
+                if (!error.equals(schedule.error())) {
+                    LOG.warnf("schedule %s (%s): %s", schedule.name(), schedule.id(), e.getMessage());
+                    recordError(schedule, error);
+                }
             }
         }
         for (TriggerKey key : quartz.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP))) {
@@ -80,9 +75,37 @@ public class Reconciler {
         }
     }
 
+    /** Adds or updates the schedule's Quartz trigger, unless it is up to date. */
+    private void putOn(Schedule schedule, TriggerKey key) throws SchedulerException {
+        Trigger existing = quartz.getTrigger(key);
+        String version = String.valueOf(schedule.version());
+        if (existing != null && version.equals(existing.getJobDataMap().getString("version"))) return;
+        Trigger trigger = trigger(schedule, key, version);
+        if (existing == null) {
+            JobDetail job = JobBuilder.newJob(FireSchedule.class)
+                    .withIdentity(JobKey.jobKey(schedule.id().toString(), GROUP))
+                    .usingJobData(FireSchedule.SCHEDULE_ID, schedule.id().toString())
+                    .storeDurably()
+                    .build();
+            quartz.addJob(job, true);
+            quartz.scheduleJob(trigger);
+            LOG.infof("schedule %s (%s, %s) is on", schedule.name(), schedule.cron(), schedule.timezone());
+        } else {
+            quartz.rescheduleJob(key, trigger);
+            LOG.infof("schedule %s changed: now %s in %s", schedule.name(), schedule.cron(), schedule.timezone());
+        }
+    }
+
+    private void recordError(Schedule schedule, String error) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update longhaul.schedule set error = ?1 where id = ?2").setParameter(1, error)
+                .setParameter(2, schedule.id()).executeUpdate());
+    }
+
     private static Trigger trigger(Schedule schedule, TriggerKey key, String version) {
+        // through ZoneId: TimeZone.getTimeZone("+02:00") is silently GMT, ZoneId knows offsets
         CronScheduleBuilder cron = CronScheduleBuilder.cronSchedule(schedule.cron())
-                .inTimeZone(TimeZone.getTimeZone(schedule.timezone()));
+                .inTimeZone(TimeZone.getTimeZone(Crons.zone(schedule.timezone())));
         cron = schedule.misfire() == Schedule.Misfire.fireOnce
                 ? cron.withMisfireHandlingInstructionFireAndProceed()
                 : cron.withMisfireHandlingInstructionDoNothing();

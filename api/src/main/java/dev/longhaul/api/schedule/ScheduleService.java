@@ -17,7 +17,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,9 +50,13 @@ public class ScheduleService {
         Schedule schedule = new Schedule(JobIds.next(clock), caller.tenant(), clock.instant());
         apply(schedule, request, v);
         try {
-            QuarkusTransaction.requiringNew().run(() -> em.persist(schedule));
-        } catch (PersistenceException e) {
-            throw nameTaken(request.name(), e);
+            // flushed inside the transaction, so a taken name fails here as a constraint violation
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.persist(schedule);
+                em.flush();
+            });
+        } catch (RuntimeException e) {
+            throw nameTakenOr(request.name(), e);
         }
         return schedule;
     }
@@ -69,8 +72,8 @@ public class ScheduleService {
                 em.flush();
                 return schedule;
             });
-        } catch (PersistenceException e) {
-            throw nameTaken(request.name(), e);
+        } catch (RuntimeException e) {
+            throw nameTakenOr(request.name(), e);
         }
     }
 
@@ -211,8 +214,19 @@ public class ScheduleService {
                 request.enabled() == null || request.enabled(), clock.instant());
     }
 
-    private static RuntimeException nameTaken(String name, PersistenceException e) {
-        return new InvalidRequestException("name", "a schedule named '" + name + "' already exists");
+    /**
+     * The schedule name unique per tenant was taken (also by a request racing this one): a 400
+     * naming the field; any other failure is rethrown as it is.
+     */
+    private static RuntimeException nameTakenOr(String name, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())
+                    || t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return new InvalidRequestException("name", "a schedule named '" + name + "' already exists");
+            }
+            if (t.getCause() == t) break;
+        }
+        return e;
     }
 
     private static UUID parse(String id) {

@@ -31,9 +31,25 @@ final class DatabaseErrors {
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
-    /** The error without row contents: SQLSTATE, constraint, table, column. */
+    private static String what(String state) {
+        if (state == null) return "a database error";
+        if (state.startsWith("22") || state.startsWith("23")) return "the database refused the data";
+        if (state.startsWith("08")) return "the connection to the database failed";
+        if (state.equals("57014")) return "a statement ran past its timeout";
+        if (state.equals("55P03")) return "a lock was not granted in time";
+        if (state.startsWith("40")) return "the transaction was rolled back by a conflict";
+        if (state.startsWith("53")) return "the database ran out of a resource";
+        if (state.startsWith("57P")) return "the database shut down or restarted";
+        return "a database error";
+    }
+
+    /**
+     * The error without row contents or addresses: SQLSTATE, constraint, table, column. The
+     * server's message is left out: it may quote values ("Failing row contains (…)") or name a
+     * host and port.
+     */
     static String describe(SQLException e) {
-        StringBuilder s = new StringBuilder("the database refused the data (SQLSTATE ").append(e.getSQLState());
+        StringBuilder s = new StringBuilder(what(e.getSQLState())).append(" (SQLSTATE ").append(e.getSQLState());
         if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
             ServerErrorMessage m = psql.getServerErrorMessage();
             if (m.getConstraint() != null) s.append(", constraint ").append(m.getConstraint());

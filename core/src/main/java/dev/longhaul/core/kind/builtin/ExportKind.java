@@ -41,9 +41,16 @@ public class ExportKind extends Kind<ExportKind.Params> {
      * @param filter  conditions {@code [{"field","op","value"}]}, all of which must hold
      * @param format  csv (default) or jsonl
      * @param gzip    compress the file (default false)
+     * @param neutralizeFormulas for CSV: start every text cell that begins with {@code =}, {@code +},
+     *                {@code -} or {@code @} with a {@code '}, so a spreadsheet shows it and does not
+     *                run it as a formula (default false: the file holds the data as it is)
      */
     public record Params(@NotBlank String dataset, @NotEmpty @Size(max = 200) List<String> columns, JsonNode filter,
-            Format format, Boolean gzip) {
+            Format format, Boolean gzip, Boolean neutralizeFormulas) {
+        public boolean neutralized() {
+            return Boolean.TRUE.equals(neutralizeFormulas);
+        }
+
         public Format formatOrDefault() {
             return format == null ? Format.CSV : format;
         }
@@ -84,6 +91,9 @@ public class ExportKind extends Kind<ExportKind.Params> {
             Filter.parse(dataset, params.filter(), "filter");
         } catch (InvalidRequestException e) {
             errors.addAll(e.errors());
+        }
+        if (params.neutralized() && params.formatOrDefault() != Format.CSV) {
+            errors.add(new FieldError("neutralizeFormulas", "applies to CSV exports only"));
         }
         if (!errors.isEmpty()) throw new InvalidRequestException(errors);
     }

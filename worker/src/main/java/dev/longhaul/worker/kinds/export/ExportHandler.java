@@ -10,6 +10,7 @@ import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.Fence;
 import dev.longhaul.core.chunk.Keyset;
 import dev.longhaul.core.dataset.Column;
+import dev.longhaul.core.dataset.ColumnType;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Datasets;
 import dev.longhaul.core.dataset.Filter;
@@ -103,7 +104,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
                 connection.commit();
             }
         }
-        String copy = copySql(dataset, filter, columns, params.formatOrDefault());
+        String copy = copySql(dataset, filter, columns, params.formatOrDefault(), params.neutralized());
 
         // parts stream out of each COPY, so a chunk's size no longer costs memory: big chunks spare
         // the per-chunk work (the bound, the join's hash, the sort) without growing the heap
@@ -172,14 +173,25 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
      * The COPY for one chunk, with two placeholders for the range: {@code %RANGE%} and the filter
      * are rendered per chunk, since COPY reads its values from transaction-local settings.
      */
-    private static String copySql(Dataset dataset, Filter filter, List<Column> columns, ExportKind.Format format) {
-        String select = "select " + columns.stream().map(c -> c.expr() + " as \"" + c.name() + "\"")
+    private static String copySql(Dataset dataset, Filter filter, List<Column> columns, ExportKind.Format format,
+            boolean neutralize) {
+        String select = "select " + columns.stream().map(c -> cell(c, neutralize) + " as \"" + c.name() + "\"")
                 .collect(Collectors.joining(", ")) + " from " + dataset.from() + " where %WHERE% order by "
                 + dataset.keyOrder();
         return format == ExportKind.Format.CSV
                 ? "copy (" + select + ") to stdout with (format csv)"
                 // one JSON object per line; CSV mode with quote and delimiter bytes that JSON never contains raw
                 : "copy (select row_to_json(r) from (" + select + ") r) to stdout with (format csv, quote e'\\x01', delimiter e'\\x02')";
+    }
+
+    /**
+     * A column's value; with {@code neutralize}, a text that a spreadsheet would run as a formula
+     * (it starts with = + - or @) gets a leading apostrophe, which spreadsheets show as text.
+     */
+    private static String cell(Column column, boolean neutralize) {
+        if (!neutralize || column.type() != ColumnType.TEXT) return column.expr();
+        return "case when left(" + column.expr() + ", 1) in ('=', '+', '-', '@') then '''' || " + column.expr()
+                + " else " + column.expr() + " end";
     }
 
     /** One chunk: its COPY streams straight into artifact parts, written while the COPY runs. */

@@ -143,11 +143,15 @@ public class ArtifactStore {
 
     /**
      * Writes the file to {@code out} part by part, each part read in its own short statement, so
-     * neither memory nor a transaction grows with the file.
+     * neither memory nor a transaction grows with the file, and no connection is held while the
+     * client reads.
      */
     public void copyTo(long artifactId, OutputStream out) throws IOException {
         int seq = -1;
         while (true) {
+            byte[] data;
+            // the connection goes back to the pool before the part is written: a slow reader
+            // holds only its own part, never a connection the API needs
             try (Connection c = dataSource.getConnection();
                     PreparedStatement s = c.prepareStatement(
                             "select seq, data from longhaul.artifact_part where artifact_id = ? and seq > ? order by seq limit 1")) {
@@ -156,11 +160,12 @@ public class ArtifactStore {
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) break;
                     seq = rs.getInt(1);
-                    out.write(rs.getBytes(2));
+                    data = rs.getBytes(2);
                 }
             } catch (SQLException e) {
                 throw new IOException("could not read artifact part: " + e.getMessage(), e);
             }
+            out.write(data);
         }
         out.flush();
     }

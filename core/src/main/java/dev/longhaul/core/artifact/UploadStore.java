@@ -60,35 +60,51 @@ public class UploadStore {
      */
     public UploadInfo store(InputStream body, String name, String contentType, long maxBytes, String tenant) {
         UUID id = JobIds.next(clock);
+        boolean inserted = false;
+        try {
+            FileDigest digest = FileDigest.empty();
+            TextCheck text = new TextCheck();
+            int seq = 0;
+            while (true) {
+                // each part is read from the client before a connection is taken, and written in a
+                // short statement of its own: a slow client holds no connection while it sends
+                byte[] part = body.readNBytes(PART_BYTES);
+                if (part.length == 0) break;
+                if (digest.size() + part.length > maxBytes) {
+                    throw new RefusedException("is larger than the limit of " + maxBytes + " bytes", RefusedException.Reason.TOO_LARGE);
+                }
+                text.check(part, digest.size(), false);
+                try (Connection c = dataSource.getConnection()) {
+                    c.setAutoCommit(true);
+                    if (!inserted) {
+                        insert(c, id, name, contentType, tenant);
+                        inserted = true;
+                    }
+                    writePart(c, id, seq++, digest.size(), part);
+                }
+                digest.update(part);
+            }
+            text.check(new byte[0], digest.size(), true);
+            if (digest.size() == 0) throw new RefusedException("is empty: expected CSV text", RefusedException.Reason.EMPTY);
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                complete(c, id, digest);
+            }
+            return find(id).orElseThrow();
+        } catch (RuntimeException | IOException | SQLException e) {
+            if (inserted) deleteQuietly(id);
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            if (e instanceof SQLException sql) throw new IllegalStateException("could not store the upload: " + sql.getMessage(), sql);
+            throw (RuntimeException) e;
+        }
+    }
+
+    private void deleteQuietly(UUID id) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try {
-                insert(c, id, name, contentType, tenant);
-                FileDigest digest = FileDigest.empty();
-                TextCheck text = new TextCheck();
-                int seq = 0;
-                while (true) {
-                    byte[] part = body.readNBytes(PART_BYTES);
-                    if (part.length == 0) break;
-                    if (digest.size() + part.length > maxBytes) {
-                        throw new RefusedException("is larger than the limit of " + maxBytes + " bytes", RefusedException.Reason.TOO_LARGE);
-                    }
-                    text.check(part, digest.size(), false);
-                    writePart(c, id, seq++, digest.size(), part);
-                    digest.update(part);
-                }
-                text.check(new byte[0], digest.size(), true);
-                if (digest.size() == 0) throw new RefusedException("is empty: expected CSV text", RefusedException.Reason.EMPTY);
-                complete(c, id, digest);
-                return find(id).orElseThrow();
-            } catch (RuntimeException | IOException | SQLException e) {
-                delete(c, id);
-                if (e instanceof IOException io) throw new UncheckedIOException(io);
-                if (e instanceof SQLException sql) throw new IllegalStateException("could not store the upload: " + sql.getMessage(), sql);
-                throw (RuntimeException) e;
-            }
+            delete(c, id);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not store the upload: " + e.getMessage(), e);
+            // an incomplete upload is never used, and purge removes it
         }
     }
 

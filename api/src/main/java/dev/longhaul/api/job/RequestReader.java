@@ -1,6 +1,7 @@
 package dev.longhaul.api.job;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,9 @@ public class RequestReader {
             throw new InvalidRequestException("body", "is empty: expected a JSON object");
         }
         refuseNul(bytes);
+        // a name given twice ({"kind":"noop","kind":"seed"}) is refused, not settled by the last one
         ObjectReader reader = mapper.readerFor(type)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         try {

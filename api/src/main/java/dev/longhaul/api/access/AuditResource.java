@@ -1,5 +1,6 @@
 package dev.longhaul.api.access;
 
+import dev.longhaul.api.ApiExamples;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.tenant.Scope;
 import jakarta.inject.Inject;
@@ -9,12 +10,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The audit log (admin only), newest first, with keyset paging. */
 @Path("/api/audit")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit", description = "Who changed what: one entry per state-changing request made with a valid key.")
 public class AuditResource {
     /** A page; {@code next} is the {@code after} of the following page, or null at the end. */
+    @Schema(name = "AuditPage",
+            description = "A page of the audit log; `next` is the `after` of the following page, or null at the end.")
     public record Page(List<AuditLog.Entry> items, String next) {
     }
 
@@ -23,8 +35,24 @@ public class AuditResource {
 
     @GET
     @Requires(Role.ADMIN)
-    public Page list(@QueryParam("limit") String limit, @QueryParam("after") String after,
-            @QueryParam("tenant") String tenant) {
+    @Operation(summary = "Read the audit log", description = """
+            Newest first. Every request other than `GET`, `HEAD` and `OPTIONS` made with a valid key is an entry: \
+            time, tenant, key, action (method and route, e.g. `POST /api/jobs/{id}/cancel`), target (the id acted \
+            on or made) and outcome (the HTTP status, refusals included). Pass a page's `next` as `after` for the \
+            following one. Needs the `admin` role.""")
+    @APIResponse(responseCode = "200", description = "A page of entries.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class),
+                    examples = @ExampleObject(name = "page", value = ApiExamples.AUDIT_PAGE)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    public Page list(
+            @Parameter(description = "Page size, 1 to 1000",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100", minimum = "1", maximum = "1000"))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "The `next` of the previous page", schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+            @QueryParam("after") String after,
+            @Parameter(description = "Only this tenant's entries") @QueryParam("tenant") String tenant) {
         long size = parse("limit", limit, 100);
         if (size < 1 || size > 1000) throw new InvalidRequestException("limit", "must be between 1 and 1000");
         Long cursor = after == null ? null : parse("after", after, 0);

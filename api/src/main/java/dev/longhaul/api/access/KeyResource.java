@@ -1,6 +1,8 @@
 package dev.longhaul.api.access;
 
+import dev.longhaul.api.ApiExamples;
 import dev.longhaul.api.job.RequestReader;
+import dev.longhaul.api.problem.Problem;
 import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.tenant.Scope;
@@ -25,10 +27,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** API keys (admin only): make one (its secret is shown once), list them, revoke one. */
 @Path("/api/keys")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Keys", description = "API keys: each belongs to a tenant and has roles; its secret is shown once, when it is made.")
 public class KeyResource {
     private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
 
@@ -60,6 +72,23 @@ public class KeyResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Requires(Role.ADMIN)
+    @Operation(summary = "Make a key", description = """
+            A key for `tenant` with one or more `roles` (`read`, `submit`, `operate`, `admin`). `kinds` and \
+            `datasets`, when given, narrow what it may submit. The answer holds the secret, `key`, this once: \
+            only its sha256 is stored. Needs the `admin` role.""")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = KeyRequest.class),
+            examples = @ExampleObject(name = "exports", value = ApiExamples.KEY_REQUEST)))
+    @APIResponse(responseCode = "201", description = "Made: the key with its secret, shown only now.",
+            headers = @Header(name = "Location", description = "The key's URL, ending in `/api/keys/{id}`",
+                    schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedKey.class),
+                    examples = @ExampleObject(name = "key", value = ApiExamples.CREATED_KEY)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "415", ref = "NotJson")
     public Response create(InputStream body) {
         KeyRequest request = reader.read(body, KeyRequest.class);
         List<FieldError> errors = new ArrayList<>();
@@ -92,6 +121,15 @@ public class KeyResource {
 
     @GET
     @Requires(Role.ADMIN)
+    @Operation(summary = "List keys", description = """
+            Every key, revoked ones included, with its prefix (the first 11 characters, to tell keys apart) and \
+            never its secret. Needs the `admin` role.""")
+    @APIResponse(responseCode = "200", description = "The keys.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = KeyView.class),
+                    examples = @ExampleObject(name = "keys", value = ApiExamples.KEY_LIST)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     public List<KeyView> list() {
         return keys.list().stream().map(KeyView::of).toList();
     }
@@ -100,6 +138,15 @@ public class KeyResource {
     @DELETE
     @Path("/{id}")
     @Requires(Role.ADMIN)
+    @Operation(summary = "Revoke a key", description = """
+            The key is refused everywhere within a second (the key cache's lifetime), at once on this api \
+            instance. Needs the `admin` role.""")
+    @APIResponse(responseCode = "204", description = "Revoked.")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such key, or it is already revoked.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "not-found", value = ApiExamples.PROBLEM_NOT_FOUND)))
     public Response revoke(@PathParam("id") String id) {
         UUID uuid;
         try {

@@ -5,8 +5,10 @@ import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.api.ApiExamples;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
+import dev.longhaul.api.problem.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,10 +26,21 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Submitting, reading, listing and cancelling jobs. Errors are RFC 9457 problem+json. */
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs", description = "Submit jobs, follow their state and progress, download their files, cancel and retry them.")
 public class JobResource {
     @Inject
     JobService service;
@@ -42,7 +55,39 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Requires(Role.SUBMIT)
-    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @Operation(summary = "Submit a job", description = """
+            Checks the job (its `kind`, and its `params` against the fields the kind takes), commits it, and \
+            publishes it to its lane: the `202` comes once the row is committed. Only `kind` is required; `runAt` \
+            in the future makes it `SCHEDULED` until then. With an `Idempotency-Key`, sending the same request again \
+            gives the same job (`Idempotent-Replayed: true`), and the same key with another body is a `409`.
+
+            Needs the `submit` role; the kinds `seed`, `purge` and `fail` need `admin`, and a key's allow-lists \
+            may narrow the kinds and datasets it may name (`403`).""")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SubmitRequest.class), examples = {
+                    @ExampleObject(name = "sleep", summary = "Sleep three seconds", value = ApiExamples.SUBMIT_SLEEP),
+                    @ExampleObject(name = "export", summary = "Export the paid orders as CSV", value = ApiExamples.SUBMIT_EXPORT),
+                    @ExampleObject(name = "later", summary = "Every optional field: lane, priority, start time, attempts, timeout",
+                            value = ApiExamples.SUBMIT_LATER)}))
+    @APIResponse(responseCode = "202", description = "Accepted: the job is committed and on its way to a worker.",
+            headers = {
+                    @Header(name = "Location", description = "The job's URL, ending in `/api/jobs/{id}`",
+                            schema = @Schema(type = SchemaType.STRING, format = "uri")),
+                    @Header(name = "Idempotent-Replayed", description = "`true` when an earlier request with this "
+                            + "`Idempotency-Key` made the job; absent otherwise", schema = @Schema(type = SchemaType.STRING))},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "queued", value = ApiExamples.JOB_QUEUED)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "409", description = "This `Idempotency-Key` was already used for a different request.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "idempotency-conflict", value = ApiExamples.PROBLEM_IDEMPOTENCY_CONFLICT)))
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "415", ref = "NotJson")
+    public Response submit(InputStream body, @Parameter(description = "Makes retries safe: up to 200 characters, unique "
+            + "per tenant; a repeat of the same request answers with the job the first one made.", example = "nightly-2026-11-21")
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         SubmitRequest request = reader.read(body, SubmitRequest.class);
         JobService.Submitted submitted = service.submit(request, idempotencyKey);
         return Response.accepted(JobView.of(submitted.job()))
@@ -56,6 +101,21 @@ public class JobResource {
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Requires(Role.SUBMIT)
+    @Operation(summary = "Submit many jobs at once", description = """
+            Up to `longhaul.api.batch-limit` (1,000) jobs, each checked like a single submit, committed in one \
+            transaction: all are accepted, or none when any is invalid (the `400` names each, e.g. `jobs[3].kind`). \
+            The jobs come back in request order. Needs the `submit` role.""")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SubmitRequest.Batch.class),
+            examples = @ExampleObject(name = "two jobs", value = ApiExamples.SUBMIT_BATCH)))
+    @APIResponse(responseCode = "202", description = "Accepted: every job is committed.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.Batch.class),
+                    examples = @ExampleObject(name = "batch", value = ApiExamples.JOB_BATCH)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "415", ref = "NotJson")
     public Response submitBatch(InputStream body) {
         SubmitRequest.Batch batch = reader.read(body, SubmitRequest.Batch.class);
         List<JobView> jobs = service.submitBatch(batch).stream().map(j -> JobView.of(j)).toList();
@@ -65,7 +125,21 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @Requires(Role.READ)
-    public JobView get(@PathParam("id") String id) {
+    @Operation(summary = "Read a job", description = """
+            The job's state, progress (with rate and ETA while it runs), result, error and downloadable artifacts. \
+            Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "The job.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = {@ExampleObject(name = "succeeded", summary = "An export that finished, with its file",
+                            value = ApiExamples.JOB_SUCCEEDED),
+                            @ExampleObject(name = "queued", summary = "Waiting for a worker", value = ApiExamples.JOB_QUEUED)}))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such job in the key's tenant.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "job-not-found", value = ApiExamples.PROBLEM_JOB_NOT_FOUND)))
+    public JobView get(@Parameter(description = "The job's id", example = "01a1f2c4-7e10-7b3a-9c55-3f8e2d1a6b40")
+            @PathParam("id") String id) {
         return service.view(service.get(id));
     }
 
@@ -74,7 +148,24 @@ public class JobResource {
     @Path("/{id}/artifacts/{name}")
     @Produces(MediaType.WILDCARD)
     @Requires(Role.READ)
-    public Response artifact(@PathParam("id") String id, @PathParam("name") String name) {
+    @Operation(summary = "Download an artifact", description = """
+            A complete output file of the job, as its `artifacts` list it (`url`), streamed with its own content type \
+            (e.g. `text/csv; charset=utf-8`, `application/x-ndjson`, `application/gzip`). Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "The file.",
+            headers = {
+                    @Header(name = "Content-Disposition", description = "`attachment; filename=\"<name>\"`",
+                            schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Digest", description = "`sha-256=<hex>`, the same as the artifact's `sha256`",
+                            schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Content-Length", schema = @Schema(type = SchemaType.INTEGER))},
+            content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such job in the key's tenant, or it has no complete artifact of "
+            + "that name (yet).", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response artifact(@PathParam("id") String id,
+            @Parameter(description = "The artifact's name", example = "orders.csv") @PathParam("name") String name) {
         ArtifactInfo file = service.artifact(id, name);
         StreamingOutput body = out -> artifacts.copyTo(file.id(), out);
         return Response.ok(body)
@@ -88,9 +179,29 @@ public class JobResource {
     /** Newest first; pass {@code next} from one page as {@code after} to get the following one. */
     @GET
     @Requires(Role.READ)
-    public JobView.Page list(@QueryParam("state") String state, @QueryParam("kind") String kind,
-            @QueryParam("scheduleId") String scheduleId, @QueryParam("limit") String limit,
-            @QueryParam("after") String after, @QueryParam("tenant") String tenant) {
+    @Operation(summary = "List jobs", description = """
+            The key's tenant's jobs (an admin's: every tenant's), newest first, filtered by any of `state`, `kind` \
+            and `scheduleId`. Pages are keyset-paged: pass a page's `next` as `after` to get the following one; \
+            `next` is null on the last page. Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "A page of jobs.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.Page.class),
+                    examples = @ExampleObject(name = "page", value = ApiExamples.JOB_PAGE)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    public JobView.Page list(
+            @Parameter(description = "Only jobs in this state", schema = @Schema(implementation = JobState.class))
+            @QueryParam("state") String state,
+            @Parameter(description = "Only jobs of this kind", example = "export") @QueryParam("kind") String kind,
+            @Parameter(description = "Only the jobs this schedule made", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            @QueryParam("scheduleId") String scheduleId,
+            @Parameter(description = "Page size, 1 to `longhaul.api.max-page-size` (500)",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "500"))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "The `next` of the previous page", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            @QueryParam("after") String after,
+            @Parameter(description = "Admin only: one tenant's jobs; for any other key, a tenant not its own lists nothing")
+            @QueryParam("tenant") String tenant) {
         int size = parseLimit(limit);
         var jobs = service.list(blankToNull(tenant), parseState(state), blankToNull(kind), parseUuid(scheduleId, "scheduleId"),
                 parseAfter(after), size);
@@ -105,6 +216,19 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     @Requires(Role.OPERATE)
+    @Operation(summary = "Cancel a job", description = """
+            A waiting job is `CANCELLED` at once; a running one gets `cancelRequested: true`, and its worker stops \
+            it at its next chunk. Cancelling a cancelled job changes nothing; a job that already succeeded or \
+            failed is a `409`. Needs the `operate` role.""")
+    @APIResponse(responseCode = "200", description = "The job after the cancel.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "cancelled", value = ApiExamples.JOB_CANCELLED)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such job in the key's tenant.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job has already succeeded or failed.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public JobView cancel(@PathParam("id") String id) {
         return service.view(service.cancel(id));
     }
@@ -116,6 +240,19 @@ public class JobResource {
     @POST
     @Path("/{id}/retry")
     @Requires(Role.OPERATE)
+    @Operation(summary = "Retry a failed or cancelled job", description = """
+            Queues a `FAILED` or `CANCELLED` job again to start over, with fresh attempts; its partial output is \
+            removed. Any other state is a `409`. Needs the `operate` role.""")
+    @APIResponse(responseCode = "202", description = "Accepted: the job is queued again.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "queued", value = ApiExamples.JOB_QUEUED)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such job in the key's tenant.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job is neither failed nor cancelled.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "illegal-transition", value = ApiExamples.PROBLEM_ILLEGAL_TRANSITION)))
     public Response retry(@PathParam("id") String id) {
         return Response.accepted(service.view(service.retry(id))).build();
     }
@@ -124,6 +261,17 @@ public class JobResource {
     @GET
     @Path("/{id}/events")
     @Requires(Role.READ)
+    @Operation(summary = "A job's history", description = """
+            Oldest first: claims and resumptions by workers, requeues at the end of slices, snoozes, retries with \
+            their errors, rescues of lost leases, manual retries, and the end. Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "The job's events.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = JobStore.Event.class),
+                    examples = @ExampleObject(name = "a retry", value = ApiExamples.JOB_EVENTS)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such job in the key's tenant.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<JobStore.Event> events(@PathParam("id") String id) {
         return service.events(id);
     }

@@ -7,6 +7,7 @@ import dev.longhaul.core.job.JobState;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A job as the API shows it. Timestamps are ISO-8601 in UTC. */
 public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
@@ -45,10 +46,12 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */
+    @Schema(name = "JobPage")
     public record Page(List<JobView> items, String next) {
     }
 
     /** The response of a batch submit, in request order. */
+    @Schema(name = "JobBatch")
     public record Batch(List<JobView> jobs) {
     }
 }

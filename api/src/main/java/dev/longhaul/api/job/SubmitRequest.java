@@ -3,6 +3,7 @@ package dev.longhaul.api.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code POST /api/jobs}. Only {@code kind} is required; {@code params} are checked
@@ -12,6 +13,7 @@ public record SubmitRequest(String kind, JsonNode params, String queue, Integer 
         OffsetDateTime runAt, Integer maxAttempts, Integer timeoutSeconds) {
 
     /** The body of {@code POST /api/jobs/batch}. */
+    @Schema(name = "SubmitBatch")
     public record Batch(List<SubmitRequest> jobs) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.longhaul.api.worker;
 
+import dev.longhaul.api.ApiExamples;
 import io.agroal.api.AgroalDataSource;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
@@ -17,10 +18,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The workers that reported on their heartbeat, with the jobs each is running, in one query. */
 @Path("/api/workers")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Workers", description = "The worker processes, as their heartbeats report them.")
 public class WorkerResource {
     /**
      * @param lastSeen    the last heartbeat; a worker that died stops updating it
@@ -35,6 +44,16 @@ public class WorkerResource {
 
     @GET
     @Requires(Role.ADMIN)
+    @Operation(summary = "List workers", description = """
+            Every worker that reported on its heartbeat, most recently seen first, with the jobs it holds a lease \
+            on now. A worker whose `lastSeen` stopped moving has died; its jobs are rescued when their leases \
+            expire. Needs the `admin` role.""")
+    @APIResponse(responseCode = "200", description = "The workers.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = WorkerView.class),
+                    examples = @ExampleObject(name = "workers", value = ApiExamples.WORKERS)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     public List<WorkerView> list() throws SQLException {
         List<WorkerView> workers = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""

@@ -1,5 +1,7 @@
 package dev.longhaul.core.job;
 
+import java.util.Collection;
+
 /**
  * Where a job is in its life. The allowed moves between states are the {@link Transition}s; the
  * same set of names is enforced by a CHECK constraint on {@code longhaul.job.state}, and drawn in
@@ -19,5 +21,10 @@ public enum JobState {
     /** True for the states a job never leaves without a manual retry. */
     public boolean isFinished() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The names of {@code states}, sorted, to bind as a {@code text[]} ({@code state = any(?)}). */
+    public static String[] names(Collection<JobState> states) {
+        return states.stream().map(JobState::name).sorted().toArray(String[]::new);
     }
 }

@@ -55,6 +55,16 @@ public enum Transition {
         return from.contains(state);
     }
 
+    /**
+     * The states every one of the given verbs may start from. A statement that may end in any of
+     * several verbs (the rescue of an expired lease: requeue, fail or cancel) guards on these.
+     */
+    public static Set<JobState> fromEvery(Transition first, Transition... rest) {
+        Set<JobState> states = EnumSet.copyOf(first.from);
+        for (Transition t : rest) states.retainAll(t.from);
+        return Set.copyOf(states);
+    }
+
     /** Throws {@link IllegalTransitionException} unless this verb may start from {@code state}. */
     public void check(JobState state) {
         if (!allowedFrom(state)) {

@@ -3,17 +3,24 @@ package dev.longhaul.core.job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
  * The job row's maintenance statements: the sweeper's (promote due jobs, rescue expired leases,
- * take unconfirmed messages), in the caller's transaction. Like every statement on
- * {@code longhaul.job}, each binds its states from {@link Transition}.
+ * take unconfirmed messages) in the caller's transaction, and the purge's, on the purge chunk's
+ * own connection. Like every statement on {@code longhaul.job}, each binds its states from
+ * {@link Transition} or {@link JobState}.
  *
  * <p>Locking: the sweeper's statements take at most {@code limit} rows with
  * {@code FOR UPDATE SKIP LOCKED}, in the order of the time they wait on, so any number of sweepers
@@ -101,6 +108,43 @@ public class JobMaintenance {
                 .setParameter(3, now.minus(grace))
                 .setParameter(4, limit)
                 .getResultList(), ref);
+    }
+
+    /**
+     * Deletes up to {@code limit} finished jobs that finished before {@code before}, in id order,
+     * except {@code except} (the purge itself), in the connection's transaction. Their history and
+     * artifacts go with them (ON DELETE CASCADE).
+     */
+    public static int deleteFinished(Connection c, Instant before, UUID except, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                delete from longhaul.job where id in (
+                    select id from longhaul.job where state = any(?)
+                      and finished_at < ? and id <> ? order by id limit ?)""")) {
+            s.setArray(1, c.createArrayOf("text", JobState.names(JobState.finished())));
+            s.setTimestamp(2, Timestamp.from(before));
+            s.setObject(3, except);
+            s.setInt(4, limit);
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * The import staging tables ({@code longhaul.import_staging_<job id without dashes>}) whose
+     * job has finished or is gone: no import will resume into them.
+     */
+    public static List<String> orphanStagingTables(Connection c) throws SQLException {
+        List<String> orphans = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                left join longhaul.job j on j.id = cast(case when c.relname ~ '^import_staging_[0-9a-f]{32}$' then substr(c.relname, 16) end as uuid)
+                where n.nspname = 'longhaul' and c.relkind = 'r' and c.relname ~ '^import_staging_[0-9a-f]{32}$'
+                  and (j.id is null or j.state = any(?))""")) {
+            s.setArray(1, c.createArrayOf("text", JobState.names(JobState.finished())));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) orphans.add(rs.getString(1));
+            }
+        }
+        return orphans;
     }
 
     private static <T> List<T> refs(List<?> rows, BiFunction<UUID, String, T> ref) {

@@ -1,6 +1,8 @@
 package dev.longhaul.core.job;
 
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Where a job is in its life. The allowed moves between states are the {@link Transition}s; the
@@ -18,9 +20,16 @@ public enum JobState {
     FAILED,
     CANCELLED;
 
+    private static final Set<JobState> FINISHED = Set.copyOf(EnumSet.of(SUCCEEDED, FAILED, CANCELLED));
+
     /** True for the states a job never leaves without a manual retry. */
     public boolean isFinished() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return FINISHED.contains(this);
+    }
+
+    /** The states a job ends in: nothing but a manual {@link Transition#RETRY} starts from them. */
+    public static Set<JobState> finished() {
+        return FINISHED;
     }
 
     /** The names of {@code states}, sorted, to bind as a {@code text[]} ({@code state = any(?)}). */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -106,6 +107,11 @@ public class JobQueries {
             from unnest(?::uuid[], ?::uuid[]) as u(id, token)
             where j.id = u.id and j.lease_token = u.token and j.state = any(?)
             returning j.id, j.cancel_requested""";
+
+    /** The jobs each worker holds a lease on, oldest first. */
+    private static final String HELD_BY_OWNER = """
+            select lease_owner, array_agg(id order by started_at) from longhaul.job
+            where state = any(?) and lease_owner is not null group by lease_owner""";
 
     /** PostgreSQL's order of uuids (unsigned, byte by byte), in which batches lock their rows. */
     private static final Comparator<UUID> LOCK_ORDER = Comparator
@@ -254,6 +260,22 @@ public class JobQueries {
             }
         }
         return renewed;
+    }
+
+    /** Running jobs by the worker that holds their lease (its {@code lease_owner}), oldest first. */
+    public Map<String, List<UUID>> heldByOwner() throws SQLException {
+        Map<String, List<UUID>> held = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HELD_BY_OWNER)) {
+            s.setArray(1, c.createArrayOf("text", JobState.names(Transition.CHECKPOINT.from())));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<UUID> ids = new ArrayList<>();
+                    for (Object id : (Object[]) rs.getArray(2).getArray()) ids.add((UUID) id);
+                    held.put(rs.getString(1), ids);
+                }
+            }
+        }
+        return held;
     }
 
     private static OffsetDateTime time(Instant instant) {

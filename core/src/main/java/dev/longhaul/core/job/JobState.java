@@ -21,6 +21,7 @@ public enum JobState {
     CANCELLED;
 
     private static final Set<JobState> FINISHED = Set.copyOf(EnumSet.of(SUCCEEDED, FAILED, CANCELLED));
+    private static final Set<JobState> ACTIVE = Set.copyOf(EnumSet.complementOf(EnumSet.copyOf(FINISHED)));
 
     /** True for the states a job never leaves without a manual retry. */
     public boolean isFinished() {
@@ -30,6 +31,11 @@ public enum JobState {
     /** The states a job ends in: nothing but a manual {@link Transition#RETRY} starts from them. */
     public static Set<JobState> finished() {
         return FINISHED;
+    }
+
+    /** The states of a job that has not ended yet: waiting, queued or running. */
+    public static Set<JobState> active() {
+        return ACTIVE;
     }
 
     /** The names of {@code states}, sorted, to bind as a {@code text[]} ({@code state = any(?)}). */

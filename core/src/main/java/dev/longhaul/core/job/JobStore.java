@@ -254,6 +254,15 @@ public class JobStore {
         return find(id).map(Job::state);
     }
 
+    /** Whether a job of the schedule has not ended yet (for the schedule's overlap policy). */
+    public boolean hasActiveJob(UUID scheduleId) {
+        return !em.createQuery("select 1 from Job where scheduleId = :scheduleId and state in :active", Integer.class)
+                .setParameter("scheduleId", scheduleId)
+                .setParameter("active", JobState.active())
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+    }
+
     /** Appends to the job's history. */
     public void event(UUID jobId, String type, int attempt, String worker, String detail) {
         em.createNativeQuery("""

@@ -65,6 +65,13 @@ class TransitionTest {
 
     @ParameterizedTest
     @EnumSource(JobState.class)
+    void everyStateIsEitherActiveOrFinished(JobState state) {
+        assertThat(JobState.active().contains(state)).isNotEqualTo(JobState.finished().contains(state));
+        assertThat(JobState.finished().contains(state)).isEqualTo(state.isFinished());
+    }
+
+    @ParameterizedTest
+    @EnumSource(JobState.class)
     void finishedStatesLeadNowhereButRetry(JobState from) {
         Set<JobState> targets = Stream.of(Transition.values()).filter(t -> t.allowedFrom(from))
                 .map(Transition::to).collect(Collectors.toSet());

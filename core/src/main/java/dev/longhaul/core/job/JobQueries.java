@@ -28,11 +28,12 @@ import javax.sql.DataSource;
 
 /**
  * The job row's statements for many jobs at once, in plain JDBC: the hot path of dispatch (insert
- * a batch, claim deliveries, record successes, clear publish markers, renew leases). Each method is
- * one statement in its own transaction (autocommit), so a batch costs one round trip and one commit
- * however many jobs it holds. Like {@link JobStore}, every state change names its from-states from
- * {@link Transition}, and every owner's change is fenced on the lease token: a job whose fence
- * fails is left out of the result, and only that job.
+ * a batch, claim deliveries, record successes, clear publish markers, renew leases), and the running
+ * jobs of every worker. Each method is one statement in its own transaction (autocommit), so a
+ * batch costs one round trip and one commit however many jobs it holds. Like {@link JobStore},
+ * every state change binds its from-states from {@link Transition}, and every owner's change is
+ * fenced on the lease token: a job whose fence fails is left out of the result, and only that job.
+ * The statements a chunk runs on its own connection are in {@link LeaseQueries}.
  *
  * <p>Locking: statements that lock several job rows take them in id order (their arrays are sorted
  * here, and read by a nested loop in that order), or skip locked rows, so two batches over the same

@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Every change of a job's state, as a guarded update. Each verb is one UPDATE whose WHERE clause
- * names the from-states of its {@link Transition}, and for a running job the owner's lease token,
- * so the row count says whether the move happened: 0 means "someone else got there first, or the
- * job is not in a state that allows it". Callers own the transaction.
+ * Every change of one job's state, as a guarded update in HQL. Each verb is one UPDATE whose WHERE
+ * clause binds the from-states of its {@link Transition} (the table is the guard; no state is
+ * written as a literal), and for a running job the owner's lease token, so the row count says
+ * whether the move happened: 0 means "someone else got there first, or the job is not in a state
+ * that allows it". Callers own the transaction. The batch forms of the hot path and the statements
+ * a chunk runs on its own connection are in {@link JobQueries}; the sweeper's and the purge's in
+ * {@link JobMaintenance}. No statement on {@code longhaul.job} lives outside this package.
  */
 @ApplicationScoped
 public class JobStore {

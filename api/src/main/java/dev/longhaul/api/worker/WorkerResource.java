@@ -1,6 +1,7 @@
 package dev.longhaul.api.worker;
 
 import dev.longhaul.api.ApiExamples;
+import dev.longhaul.core.job.JobQueries;
 import io.agroal.api.AgroalDataSource;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -26,7 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The workers that reported on their heartbeat, with the jobs each is running, in one query. */
+/**
+ * The workers that reported on their heartbeat, with the jobs each is running: one query for the
+ * workers and one ({@link JobQueries#heldByOwner}) for the running jobs of them all.
+ */
 @Path("/api/workers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Workers", description = "The worker processes, as their heartbeats report them.")
@@ -41,6 +45,8 @@ public class WorkerResource {
 
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    JobQueries jobs;
 
     @GET
     @Requires(Role.ADMIN)
@@ -56,18 +62,15 @@ public class WorkerResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     public List<WorkerView> list() throws SQLException {
         List<WorkerView> workers = new ArrayList<>();
+        Map<String, List<UUID>> held = jobs.heldByOwner();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select w.id, w.host, w.pid, w.started_at, w.last_seen, w.concurrency, w.running, w.draining,
-                       coalesce((select array_agg(j.id order by j.started_at) from longhaul.job j
-                                 where j.state = 'RUNNING' and j.lease_owner = w.id), '{}')
+                select w.id, w.host, w.pid, w.started_at, w.last_seen, w.concurrency, w.running, w.draining
                 from longhaul.worker w order by w.last_seen desc""");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                Array jobs = rs.getArray(9);
-                List<UUID> running = new ArrayList<>();
-                for (Object id : (Object[]) jobs.getArray()) running.add((UUID) id);
                 workers.add(new WorkerView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
-                        rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7), rs.getBoolean(8), running));
+                        rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7), rs.getBoolean(8),
+                        held.getOrDefault(rs.getString(1), List.of())));
             }
         }
         return workers;

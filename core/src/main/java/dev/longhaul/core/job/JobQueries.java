@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,11 +28,12 @@ import javax.sql.DataSource;
 
 /**
  * The job row's statements for many jobs at once, in plain JDBC: the hot path of dispatch (insert
- * a batch, claim deliveries, record successes, clear publish markers, renew leases). Each method is
- * one statement in its own transaction (autocommit), so a batch costs one round trip and one commit
- * however many jobs it holds. Like {@link JobStore}, every state change names its from-states from
- * {@link Transition}, and every owner's change is fenced on the lease token: a job whose fence
- * fails is left out of the result, and only that job.
+ * a batch, claim deliveries, record successes, clear publish markers, renew leases), and the running
+ * jobs of every worker. Each method is one statement in its own transaction (autocommit), so a
+ * batch costs one round trip and one commit however many jobs it holds. Like {@link JobStore},
+ * every state change binds its from-states from {@link Transition}, and every owner's change is
+ * fenced on the lease token: a job whose fence fails is left out of the result, and only that job.
+ * The statements a chunk runs on its own connection are in {@link LeaseQueries}.
  *
  * <p>Locking: statements that lock several job rows take them in id order (their arrays are sorted
  * here, and read by a nested loop in that order), or skip locked rows, so two batches over the same
@@ -51,20 +54,21 @@ public class JobQueries {
                       idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by)""";
 
     /**
-     * {@link Transition#CLAIM} for many deliveries: see {@link JobStore#claim}, of which this is the
-     * batch form. Each claimed job gets its own new lease token, and its "claimed" (or, with a
-     * checkpoint, "resumed") event in the same statement.
+     * {@link Transition#CLAIM} for many deliveries (or {@link Transition#REQUEUE} and a claim, for a
+     * job whose lease expired): see {@link JobStore#claim}, of which this is the batch form. Each
+     * claimed job gets its own new lease token, and its "claimed" (or, with a checkpoint,
+     * "resumed") event in the same statement.
      */
     private static final String CLAIM = """
             with claimed as (
                 update longhaul.job j set state = ?, lease_token = gen_random_uuid(), lease_owner = ?,
                     lease_expires_at = ?, started_at = coalesce(j.started_at, ?),
-                    attempt_started_at = case when j.resume and j.state <> ? then coalesce(j.attempt_started_at, ?) else ? end,
-                    attempt = case when j.resume and j.state <> ? then j.attempt else j.attempt + 1 end,
+                    attempt_started_at = case when j.resume and j.state = any(?) then coalesce(j.attempt_started_at, ?) else ? end,
+                    attempt = case when j.resume and j.state = any(?) then j.attempt else j.attempt + 1 end,
                     resume = false, to_publish = false, version = j.version + 1
                 from unnest(?::uuid[]) as u(id)
                 where j.id = u.id and not j.cancel_requested and j.run_at <= ?
-                  and (j.state = any(?) or (j.state = ? and j.lease_expires_at < ? and j.attempt < j.max_attempts))
+                  and (j.state = any(?) or (j.state = any(?) and j.lease_expires_at < ? and j.attempt < j.max_attempts))
                 returning j.*
             ), events as (
                 insert into longhaul.job_event (job_id, at, type, attempt, worker)
@@ -95,12 +99,20 @@ public class JobQueries {
             update longhaul.job set to_publish = false
             where id in (select id from longhaul.job where id = any(?) and to_publish order by id for update skip locked)""";
 
-    /** Renews the leases a worker holds; returns each renewed job with its cancel flag. */
+    /**
+     * Renews the leases a worker holds, from the states its owner may {@link Transition#CHECKPOINT}
+     * in; returns each renewed job with its cancel flag.
+     */
     private static final String RENEW = """
             update longhaul.job j set lease_expires_at = ?
             from unnest(?::uuid[], ?::uuid[]) as u(id, token)
-            where j.id = u.id and j.lease_token = u.token and j.state = ?
+            where j.id = u.id and j.lease_token = u.token and j.state = any(?)
             returning j.id, j.cancel_requested""";
+
+    /** The jobs each worker holds a lease on, oldest first. */
+    private static final String HELD_BY_OWNER = """
+            select lease_owner, array_agg(id order by started_at) from longhaul.job
+            where state = any(?) and lease_owner is not null group by lease_owner""";
 
     /** PostgreSQL's order of uuids (unsigned, byte by byte), in which batches lock their rows. */
     private static final Comparator<UUID> LOCK_ORDER = Comparator
@@ -175,20 +187,20 @@ public class JobQueries {
         Instant now = clock.instant();
         Map<UUID, Job> claimed = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
-            String running = JobState.RUNNING.name();
+            Array from = c.createArrayOf("text", JobState.names(Transition.CLAIM.from()));
             int i = 0;
             s.setString(++i, Transition.CLAIM.to().name());
             s.setString(++i, owner);
             s.setObject(++i, time(now.plus(lease)));
             s.setObject(++i, time(now));
-            s.setString(++i, running);
+            s.setArray(++i, from);
             s.setObject(++i, time(now));
             s.setObject(++i, time(now));
-            s.setString(++i, running);
+            s.setArray(++i, from);
             s.setArray(++i, c.createArrayOf("uuid", ids.stream().distinct().sorted(LOCK_ORDER).toArray()));
             s.setObject(++i, time(now));
-            s.setArray(++i, c.createArrayOf("text", names(Transition.CLAIM.from())));
-            s.setString(++i, running);
+            s.setArray(++i, from);
+            s.setArray(++i, c.createArrayOf("text", JobState.names(Transition.REQUEUE.from())));
             s.setObject(++i, time(now));
             s.setObject(++i, time(now));
             s.setString(++i, owner);
@@ -217,7 +229,7 @@ public class JobQueries {
             s.setArray(3, c.createArrayOf("uuid", sorted.stream().map(Success::id).toArray()));
             s.setArray(4, c.createArrayOf("uuid", sorted.stream().map(Success::token).toArray()));
             s.setArray(5, c.createArrayOf("text", sorted.stream().map(x -> text(x.result())).toArray()));
-            s.setArray(6, c.createArrayOf("text", names(Transition.SUCCEED.from())));
+            s.setArray(6, c.createArrayOf("text", JobState.names(Transition.SUCCEED.from())));
             s.setObject(7, time(now));
             s.setString(8, worker);
             try (ResultSet rs = s.executeQuery()) {
@@ -248,7 +260,7 @@ public class JobQueries {
             s.setObject(1, time(expires));
             s.setArray(2, c.createArrayOf("uuid", entries.stream().map(Map.Entry::getKey).toArray()));
             s.setArray(3, c.createArrayOf("uuid", entries.stream().map(Map.Entry::getValue).toArray()));
-            s.setString(4, Transition.CHECKPOINT.to().name());
+            s.setArray(4, c.createArrayOf("text", JobState.names(Transition.CHECKPOINT.from())));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) renewed.put(rs.getObject(1, UUID.class), rs.getBoolean(2));
             }
@@ -256,8 +268,20 @@ public class JobQueries {
         return renewed;
     }
 
-    private static String[] names(Set<JobState> states) {
-        return states.stream().map(JobState::name).sorted().toArray(String[]::new);
+    /** Running jobs by the worker that holds their lease (its {@code lease_owner}), oldest first. */
+    public Map<String, List<UUID>> heldByOwner() throws SQLException {
+        Map<String, List<UUID>> held = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HELD_BY_OWNER)) {
+            s.setArray(1, c.createArrayOf("text", JobState.names(Transition.CHECKPOINT.from())));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<UUID> ids = new ArrayList<>();
+                    for (Object id : (Object[]) rs.getArray(2).getArray()) ids.add((UUID) id);
+                    held.put(rs.getString(1), ids);
+                }
+            }
+        }
+        return held;
     }
 
     private static OffsetDateTime time(Instant instant) {

@@ -8,15 +8,20 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Every change of a job's state, as a guarded update. Each verb is one UPDATE whose WHERE clause
- * names the from-states of its {@link Transition}, and for a running job the owner's lease token,
- * so the row count says whether the move happened: 0 means "someone else got there first, or the
- * job is not in a state that allows it". Callers own the transaction.
+ * Every change of one job's state, as a guarded update in HQL. Each verb is one UPDATE whose WHERE
+ * clause binds the from-states of its {@link Transition} (the table is the guard; no state is
+ * written as a literal), and for a running job the owner's lease token, so the row count says
+ * whether the move happened: 0 means "someone else got there first, or the job is not in a state
+ * that allows it". Callers own the transaction. The batch forms of the hot path and the statements
+ * a chunk runs on its own connection are in {@link JobQueries}; the sweeper's and the purge's in
+ * {@link JobMaintenance}. No statement on {@code longhaul.job} lives outside this package.
  */
 @ApplicationScoped
 public class JobStore {
@@ -71,8 +76,9 @@ public class JobStore {
 
     /**
      * {@link Transition#CLAIM}: QUEUED to RUNNING under a new lease token. A RUNNING job whose
-     * lease has expired may be claimed too: its owner is presumed dead, and the new token fences
-     * it off. The attempt counter moves only when a run starts afresh, not on a continuation.
+     * lease has expired may be claimed too, as a {@link Transition#REQUEUE} and a claim in one
+     * move: its owner is presumed dead, and the new token fences it off. The attempt counter moves
+     * only when a run starts afresh, not on a continuation.
      *
      * @return true when this caller now owns the job
      */
@@ -81,11 +87,11 @@ public class JobStore {
         int rows = em.createQuery("""
                 update Job set state = :to, leaseToken = :token, leaseOwner = :owner,
                     leaseExpiresAt = :expires, startedAt = coalesce(startedAt, :now),
-                    attemptStartedAt = case when resume = true and state <> :running then coalesce(attemptStartedAt, :now) else :now end,
-                    attempt = case when resume = true and state <> :running then attempt else attempt + 1 end,
+                    attemptStartedAt = case when resume = true and state in :from then coalesce(attemptStartedAt, :now) else :now end,
+                    attempt = case when resume = true and state in :from then attempt else attempt + 1 end,
                     resume = false, toPublish = false, version = version + 1
                 where id = :id and cancelRequested = false and runAt <= :now
-                  and (state in :from or (state = :running and leaseExpiresAt < :now and attempt < maxAttempts))""")
+                  and (state in :from or (state in :expirable and leaseExpiresAt < :now and attempt < maxAttempts))""")
                 .setParameter("to", Transition.CLAIM.to())
                 .setParameter("token", token)
                 .setParameter("owner", owner)
@@ -93,7 +99,7 @@ public class JobStore {
                 .setParameter("now", now)
                 .setParameter("id", id)
                 .setParameter("from", Transition.CLAIM.from())
-                .setParameter("running", JobState.RUNNING)
+                .setParameter("expirable", Transition.REQUEUE.from())
                 .executeUpdate();
         return rows == 1;
     }
@@ -234,29 +240,42 @@ public class JobStore {
     }
 
     /**
-     * {@link Transition#CANCEL} from outside: a waiting job ends at once; a running one gets its
-     * cancel flag, which its owner honours at the next chunk.
+     * {@link Transition#CANCEL} from outside: a job nobody owns ends at once; an owned one (a state
+     * its owner {@link Transition#CHECKPOINT}s from) gets its cancel flag, which the owner honours
+     * at the next chunk.
      *
      * @return the state the job is in afterwards, or empty if there is no such job
      */
     public Optional<JobState> cancel(UUID id) {
         Instant now = clock.instant();
+        Set<JobState> owned = Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT);
+        Set<JobState> unowned = EnumSet.copyOf(Transition.CANCEL.from());
+        unowned.removeAll(owned);
         em.createQuery("""
                 update Job set state = :to, finishedAt = :now, toPublish = false, version = version + 1
-                where id = :id and state in :waiting""")
+                where id = :id and state in :unowned""")
                 .setParameter("to", Transition.CANCEL.to())
                 .setParameter("now", now)
                 .setParameter("id", id)
-                .setParameter("waiting", List.of(JobState.SCHEDULED, JobState.QUEUED))
+                .setParameter("unowned", unowned)
                 .executeUpdate();
         em.createQuery("""
                 update Job set cancelRequested = true, version = version + 1
-                where id = :id and state = :running""")
+                where id = :id and state in :owned""")
                 .setParameter("id", id)
-                .setParameter("running", JobState.RUNNING)
+                .setParameter("owned", owned)
                 .executeUpdate();
         em.clear();
         return find(id).map(Job::state);
+    }
+
+    /** Whether a job of the schedule has not ended yet (for the schedule's overlap policy). */
+    public boolean hasActiveJob(UUID scheduleId) {
+        return !em.createQuery("select 1 from Job where scheduleId = :scheduleId and state in :active", Integer.class)
+                .setParameter("scheduleId", scheduleId)
+                .setParameter("active", JobState.active())
+                .setMaxResults(1)
+                .getResultList().isEmpty();
     }
 
     /** Appends to the job's history. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,6 +52,22 @@ class TransitionTest {
                         .hasMessageContaining(from.name());
             }
         }
+    }
+
+    @Test
+    void theStatesSeveralVerbsShareAreThoseEachOfThemMayStartFrom() {
+        // the rescue of an expired lease ends in any of three verbs; a cancel from outside flags an owned job
+        assertThat(Transition.fromEvery(Transition.REQUEUE, Transition.FAIL, Transition.CANCEL)).containsExactly(RUNNING);
+        assertThat(Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT)).containsExactly(RUNNING);
+        assertThat(Transition.fromEvery(Transition.CANCEL)).isEqualTo(Transition.CANCEL.from());
+        assertThat(Transition.fromEvery(Transition.PROMOTE, Transition.RETRY)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(JobState.class)
+    void everyStateIsEitherActiveOrFinished(JobState state) {
+        assertThat(JobState.active().contains(state)).isNotEqualTo(JobState.finished().contains(state));
+        assertThat(JobState.finished().contains(state)).isEqualTo(state.isFinished());
     }
 
     @ParameterizedTest

@@ -101,7 +101,7 @@ public class Slots {
         }
         if (!record(scheduleId, slot, "created", catchUp)) return Decision.of(Outcome.DUPLICATE);
         boolean skipOverlaps = schedule.overlap() == Schedule.Overlap.skip;
-        boolean overlapping = skipOverlaps && hasActiveJob(scheduleId);
+        boolean overlapping = skipOverlaps && store.hasActiveJob(scheduleId);
         List<JobRef> jobs = new ArrayList<>(1);
         if (owed != null) {
             // as if the lost catch-up had fired just before this fire: the overlap policy
@@ -172,11 +172,5 @@ public class Slots {
                 values (?1, ?2, ?3, ?4, ?5) on conflict do nothing""")
                 .setParameter(1, scheduleId).setParameter(2, slot).setParameter(3, outcome)
                 .setParameter(4, clock.instant()).setParameter(5, catchUp).executeUpdate() == 1;
-    }
-
-    private boolean hasActiveJob(UUID scheduleId) {
-        return !em.createNativeQuery("""
-                select 1 from longhaul.job where schedule_id = ?1 and state in ('SCHEDULED', 'QUEUED', 'RUNNING') limit 1""")
-                .setParameter(1, scheduleId).getResultList().isEmpty();
     }
 }

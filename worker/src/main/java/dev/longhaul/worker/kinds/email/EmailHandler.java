@@ -161,8 +161,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
             s.setObject(1, context.jobId());
             s.setString(2, row.key());
             s.setString(3, row.to() == null ? "" : row.to());
-            s.setObject(4, context.jobId());
-            s.setObject(5, context.leaseToken());
+            Fence.bindWhileHeld(s, 4, context.jobId(), context.leaseToken());
             return s.executeUpdate() == 1;
         }
     }

@@ -195,8 +195,7 @@ final class PartWriter extends OutputStream {
                 s.setLong(1, artifactId);
                 s.setInt(2, seq);
                 s.setBinaryStream(3, new ByteArrayInputStream(part.data(), 0, part.length()), part.length());
-                s.setObject(4, jobId);
-                s.setObject(5, token);
+                Fence.bindWhileHeld(s, 4, jobId, token);
                 if (s.executeUpdate() != 1) {
                     throw new SQLException("the job's lease was lost while writing part " + seq);
                 }

@@ -3,6 +3,7 @@ package dev.longhaul.worker.kinds.purge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.chunk.Fence;
+import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.PurgeKind;
 import dev.longhaul.worker.run.Chunks;
@@ -13,12 +14,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,11 +62,8 @@ public class PurgeHandler implements JobHandler<PurgeKind.Params> {
                             select id from longhaul.artifact where created_at < ? and job_id <> ?
                             order by id limit ?)""", Instant.parse(state.get("artifactsBefore").asText()), context);
                 int uploads = artifacts > 0 ? 0 : deleteUploads(connection, Instant.parse(state.get("artifactsBefore").asText()));
-                int jobs = artifacts > 0 || uploads > 0 ? 0 : delete(connection, """
-                        delete from longhaul.job where id in (
-                            select id from longhaul.job where state in ('SUCCEEDED', 'FAILED', 'CANCELLED')
-                              and finished_at < ? and id <> ? order by id limit ?)""",
-                        Instant.parse(state.get("jobsBefore").asText()), context);
+                int jobs = artifacts > 0 || uploads > 0 ? 0 : JobMaintenance.deleteFinished(connection,
+                        Instant.parse(state.get("jobsBefore").asText()), context.jobId(), BATCH);
                 next.put("artifacts", state.get("artifacts").asLong() + artifacts);
                 next.put("jobs", state.get("jobs").asLong() + jobs);
                 next.put("uploads", state.path("uploads").asLong() + uploads);
@@ -107,15 +103,7 @@ public class PurgeHandler implements JobHandler<PurgeKind.Params> {
      * cancelled by the sweeper) or is gone. An import drops its own when it ends normally.
      */
     private static int dropOrphanStaging(Connection connection) throws Exception {
-        List<String> orphans = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("""
-                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                left join longhaul.job j on j.id = cast(case when c.relname ~ '^import_staging_[0-9a-f]{32}$' then substr(c.relname, 16) end as uuid)
-                where n.nspname = 'longhaul' and c.relkind = 'r' and c.relname ~ '^import_staging_[0-9a-f]{32}$'
-                  and (j.id is null or j.state in ('SUCCEEDED', 'FAILED', 'CANCELLED'))""");
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) orphans.add(rs.getString(1));
-        }
+        List<String> orphans = JobMaintenance.orphanStagingTables(connection);
         for (String table : orphans) {
             if (!table.matches("import_staging_[0-9a-f]{32}")) continue; // the name is spliced into DDL
             try (Statement s = connection.createStatement()) {

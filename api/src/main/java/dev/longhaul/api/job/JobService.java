@@ -215,7 +215,7 @@ public class JobService {
 
     public Job cancel(String id) {
         UUID uuid = get(id).id();
-        JobState after = QuarkusTransaction.requiringNew().call(() -> store.cancel(uuid))
+        JobState after = QuarkusTransaction.requiringNew().call(() -> store.cancel(uuid, caller.scope()))
                 .orElseThrow(() -> new JobNotFoundException(id));
         if (after == JobState.SUCCEEDED || after == JobState.FAILED) {
             throw new IllegalTransitionException(Transition.CANCEL, after);
@@ -231,7 +231,7 @@ public class JobService {
         UUID uuid = parseId(id);
         Job job = QuarkusTransaction.requiringNew().call(() -> {
             Job before = store.find(uuid, caller.scope()).orElseThrow(() -> new JobNotFoundException(id));
-            if (!store.retry(uuid)) throw new IllegalTransitionException(Transition.RETRY, before.state());
+            if (!store.retry(uuid, caller.scope())) throw new IllegalTransitionException(Transition.RETRY, before.state());
             store.deleteOutput(uuid);
             store.event(uuid, "retried", 0, null, "after " + before.state() + " on attempt " + before.attempt());
             return before;

@@ -185,16 +185,18 @@ public class JobStore {
      * {@link Transition#RETRY}: a person re-queues a failed or cancelled job. It starts over, with
      * its attempts counted afresh; the caller removes its partial output and publishes it.
      */
-    public boolean retry(UUID id) {
+    public boolean retry(UUID id, Scope scope) {
         int rows = em.createQuery("""
                 update Job set state = :to, attempt = 0, resume = false, checkpoint = null, result = null, error = null,
                     cancelRequested = false, finishedAt = null, runAt = :now, enqueuedAt = :now, toPublish = true,
                     progressDone = 0, progressTotal = null, progressRate = null, version = version + 1
-                where id = :id and state in :from""")
+                where id = :id and state in :from and (:allTenants = true or tenant = :tenant)""")
                 .setParameter("to", Transition.RETRY.to())
                 .setParameter("now", clock.instant())
                 .setParameter("id", id)
                 .setParameter("from", Transition.RETRY.from())
+                .setParameter("allTenants", scope.only().isEmpty())
+                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
         return rows == 1;
     }
@@ -244,29 +246,33 @@ public class JobStore {
      * its owner {@link Transition#CHECKPOINT}s from) gets its cancel flag, which the owner honours
      * at the next chunk.
      *
-     * @return the state the job is in afterwards, or empty if there is no such job
+     * @return the state the job is in afterwards, or empty if there is no such job in {@code scope}
      */
-    public Optional<JobState> cancel(UUID id) {
+    public Optional<JobState> cancel(UUID id, Scope scope) {
         Instant now = clock.instant();
         Set<JobState> owned = Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT);
         Set<JobState> unowned = EnumSet.copyOf(Transition.CANCEL.from());
         unowned.removeAll(owned);
         em.createQuery("""
                 update Job set state = :to, finishedAt = :now, toPublish = false, version = version + 1
-                where id = :id and state in :unowned""")
+                where id = :id and state in :unowned and (:allTenants = true or tenant = :tenant)""")
                 .setParameter("to", Transition.CANCEL.to())
                 .setParameter("now", now)
                 .setParameter("id", id)
                 .setParameter("unowned", unowned)
+                .setParameter("allTenants", scope.only().isEmpty())
+                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
         em.createQuery("""
                 update Job set cancelRequested = true, version = version + 1
-                where id = :id and state in :owned""")
+                where id = :id and state in :owned and (:allTenants = true or tenant = :tenant)""")
                 .setParameter("id", id)
                 .setParameter("owned", owned)
+                .setParameter("allTenants", scope.only().isEmpty())
+                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
         em.clear();
-        return find(id).map(Job::state);
+        return find(id, scope).map(Job::state);
     }
 
     /** Whether a job of the schedule has not ended yet (for the schedule's overlap policy). */

@@ -8,6 +8,7 @@ import dev.longhaul.core.job.JobQueries;
 import dev.longhaul.core.job.JobSpec;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.tenant.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -83,7 +84,7 @@ class BatchDispatchTest {
         Job free = jobs.get(0);
         Job cancelled = jobs.get(1);
         Job owned = jobs.get(2);
-        QuarkusTransaction.requiringNew().run(() -> store.cancel(cancelled.id()));
+        QuarkusTransaction.requiringNew().run(() -> store.cancel(cancelled.id(), Scope.all()));
         assertThat(queries.claim(List.of(owned.id()), "other-worker", LEASE)).containsOnlyKeys(owned.id());
 
         // the free job twice (a duplicate delivery in the same batch), a cancelled one, one owned under a live lease
@@ -106,7 +107,7 @@ class BatchDispatchTest {
         Map<UUID, Job> claimed = queries.claim(ids(jobs), "test-worker", LEASE);
         Job held = claimed.get(jobs.get(0).id());
         Job lost = claimed.get(jobs.get(1).id());
-        QuarkusTransaction.requiringNew().run(() -> store.cancel(held.id()));
+        QuarkusTransaction.requiringNew().run(() -> store.cancel(held.id(), Scope.all()));
 
         var later = clock.instant().plus(Duration.ofMinutes(10));
         Map<UUID, Boolean> renewed = queries.renew(Map.of(held.id(), held.leaseToken(), lost.id(), UUID.randomUUID()), later);

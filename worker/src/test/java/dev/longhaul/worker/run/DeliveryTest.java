@@ -10,6 +10,7 @@ import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSpec;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.tenant.Scope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +86,7 @@ class DeliveryTest {
         JobRef job = insert("sleep", "{\"seconds\":600}");
         publisher.publish(List.of(job));
         await().atMost(Duration.ofSeconds(20)).until(() -> state(job) == JobState.RUNNING);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> store.cancel(job.id()))).contains(JobState.RUNNING);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store.cancel(job.id(), Scope.all()))).contains(JobState.RUNNING);
         await().atMost(Duration.ofSeconds(10)).until(() -> state(job) == JobState.CANCELLED);
         assertThat(events(job)).endsWith("cancelled");
     }
@@ -97,7 +98,7 @@ class DeliveryTest {
         QuarkusTransaction.requiringNew().run(() -> {
             assertThat(store.claim(job.id(), token, "test-worker", Duration.ofMinutes(1))).isTrue();
             // the request lands while the owner is between its last chunk and the end of the slice
-            assertThat(store.cancel(job.id())).contains(JobState.RUNNING);
+            assertThat(store.cancel(job.id(), Scope.all())).contains(JobState.RUNNING);
         });
         boolean requeued = QuarkusTransaction.requiringNew().call(() ->
                 store.requeue(job.id(), token, mapper.createObjectNode().put("at", 1)));

@@ -9,6 +9,7 @@ import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.job.JobQueries;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
+import dev.longhaul.core.tenant.Scope;
 import dev.longhaul.core.job.Transition;
 import dev.longhaul.worker.JobBuilder;
 import io.agroal.api.AgroalDataSource;
@@ -82,13 +83,13 @@ class TransitionGuardTest {
         /** From outside: a job nobody owns ends at once, an owned one gets the flag its owner honours. */
         CANCEL(Transition.CANCEL.from(), from -> Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT)
                 .contains(from) ? from : Transition.CANCEL.to(), UnaryOperator.identity(), (t, c, job) -> {
-                    t.store.cancel(job.id());
+                    t.store.cancel(job.id(), Scope.all());
                     return job.version(c);
                 }),
         /** The owner honours a cancel request: only a state with an owner is cancelled this way. */
         CANCEL_BY_OWNER(Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT), from -> Transition.CANCEL.to(),
                 UnaryOperator.identity(), (t, c, job) -> one(t.store.cancelOwned(job.id(), job.token()))),
-        RETRY(Transition.RETRY, (t, c, job) -> one(t.store.retry(job.id()))),
+        RETRY(Transition.RETRY, (t, c, job) -> one(t.store.retry(job.id(), Scope.all()))),
         PROMOTE(Transition.PROMOTE, (t, c, job) -> mine(t.maintenance.promoteDue(PASS, (id, queue) -> id), job)),
         /** The sweeper takes back an expired lease; requeue, fail and cancel must all start from the state. */
         RESCUE(Transition.fromEvery(Transition.REQUEUE, Transition.FAIL, Transition.CANCEL), from -> Transition.REQUEUE.to(),
@@ -148,7 +149,7 @@ class TransitionGuardTest {
     void aCancelOfARunningJobLeavesItToItsOwnerWithTheFlag() throws Exception {
         inRolledBackTransaction(c -> {
             JobBuilder.Row job = aJob().inState(JobState.RUNNING).insert(c);
-            assertThat(store.cancel(job.id())).contains(JobState.RUNNING);
+            assertThat(store.cancel(job.id(), Scope.all())).contains(JobState.RUNNING);
             assertThat(job.cancelRequested(c)).isTrue();
         });
     }

@@ -34,6 +34,14 @@ public interface DispatchConfig {
     @WithDefault("5s")
     Duration republishGrace();
 
+    /**
+     * How long a queued job may wait, unclaimed, before it is published again whatever its marker
+     * says (its message may have been dead-lettered during a database outage) — only while its
+     * lane's queue holds no ready message, so a backlog draws no duplicates.
+     */
+    @WithDefault("60s")
+    Duration staleAfter();
+
     /** The most jobs one pass of the loop promotes or republishes. */
     @WithDefault("500")
     int republishBatch();

@@ -2,10 +2,12 @@ package dev.longhaul.core.dispatch;
 
 import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.job.Transition;
+import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -31,6 +33,8 @@ public class DuePublisher {
     JobPublisher publisher;
     @Inject
     DispatchConfig config;
+    @Inject
+    LaneDepths depths;
 
     @Scheduled(every = "${longhaul.dispatch.republish-every:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -61,6 +65,27 @@ public class DuePublisher {
             publisher.publish(rescued);
         }
         if (!stale.isEmpty()) publisher.publish(stale);
-        return due.size() + rescued.size() + stale.size();
+        List<JobRef> stranded = takeStranded();
+        if (!stranded.isEmpty()) {
+            LOG.infof("published again %d queued jobs that waited over %d s with their lane empty",
+                    stranded.size(), config.staleAfter().toSeconds());
+            publisher.publish(stranded);
+        }
+        return due.size() + rescued.size() + stale.size() + stranded.size();
+    }
+
+    /**
+     * Messages are hints: a queued job whose message is gone (dead-lettered while PostgreSQL was
+     * down, say) would wait forever with its marker cleared. When a lane's queue holds nothing
+     * ready, its jobs that waited longer than {@code stale-after} are published again.
+     */
+    private List<JobRef> takeStranded() {
+        List<JobRef> stranded = new ArrayList<>();
+        for (String lane : Lanes.ALL) {
+            if (depths.ready(Lanes.queueName(lane)) != 0) continue;
+            stranded.addAll(QuarkusTransaction.requiringNew().call(
+                    () -> maintenance.takeStale(lane, config.staleAfter(), config.republishBatch(), JobRef::new)));
+        }
+        return stranded;
     }
 }

@@ -111,6 +111,29 @@ public class JobMaintenance {
     }
 
     /**
+     * Queued jobs of {@code lane} that have waited longer than {@code staleAfter} since they were
+     * last published, whatever their publish marker says: their message may have been lost after
+     * its confirm (dead-lettered while PostgreSQL was down, or purged). Stamps them as just sent,
+     * so each is taken at most once per {@code staleAfter}. The caller sends them only when the
+     * lane's queue holds nothing ready, so a backlog never draws duplicates.
+     */
+    public <T> List<T> takeStale(String lane, Duration staleAfter, int limit, BiFunction<UUID, String, T> ref) {
+        Instant now = clock.instant();
+        return refs(em.createNativeQuery("""
+                update longhaul.job set enqueued_at = ?1
+                where id in (select id from longhaul.job
+                             where queue = ?2 and state in (?3) and enqueued_at <= ?4 and not cancel_requested
+                             order by enqueued_at limit ?5 for update skip locked)
+                returning id, queue""")
+                .setParameter(1, now)
+                .setParameter(2, lane)
+                .setParameter(3, List.of(JobState.names(Transition.CLAIM.from())))
+                .setParameter(4, now.minus(staleAfter))
+                .setParameter(5, limit)
+                .getResultList(), ref);
+    }
+
+    /**
      * Deletes up to {@code limit} finished jobs that finished before {@code before}, in id order,
      * except {@code except} (the purge itself), in the connection's transaction. Their history and
      * artifacts go with them (ON DELETE CASCADE).

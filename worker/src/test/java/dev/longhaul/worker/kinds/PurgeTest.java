@@ -59,6 +59,16 @@ class PurgeTest {
         String staging = "import_staging_" + failedImport.toString().replace("-", "");
         sql(db, "create table longhaul." + staging + " (line bigint primary key, c0 text)");
 
+        // a per-second schedule's runs: the old ones go, its latest stays; audit rows past a year go
+        UUID schedule = UUID.randomUUID();
+        sql(db, "insert into longhaul.schedule (id, name, cron, timezone, job_kind, misfire, overlap, enabled, created_at, updated_at) "
+                + "values ('" + schedule + "', 'purge-" + schedule + "', '* * * * * ?', 'UTC', 'noop', 'skip', 'allow', false, now(), now())");
+        sql(db, "insert into longhaul.schedule_run (schedule_id, scheduled_for, outcome, at) "
+                + "select '" + schedule + "', now() - interval '60 days' + g * interval '1 second', 'skipped-misfire', "
+                + "now() - interval '60 days' + g * interval '1 second' from generate_series(1, 2500) g");
+        sql(db, "insert into longhaul.audit (at, action, outcome) values (now() - interval '400 days', 'POST /api/jobs', 202), "
+                + "(now(), 'POST /api/jobs', 202)");
+
         UUID purge = insert("purge");
         publisher.publish(List.of(new JobRef(purge, "bulk")));
         await().atMost(Duration.ofSeconds(30)).until(() -> state(purge) == JobState.SUCCEEDED);
@@ -66,10 +76,15 @@ class PurgeTest {
         assertThat(count(db, "longhaul.job where id = '" + oldJob + "'")).isZero();
         assertThat(count(db, "longhaul.job where id in ('" + recentJob + "', '" + oldButQueued + "', '" + withOldArtifact + "')")).isEqualTo(3);
         assertThat(count(db, "longhaul.artifact where name = 'old.csv'")).isZero();
-        assertThat(count(db, "longhaul.artifact where name = 'new.csv'")).isEqualTo(1);
+        assertThat(count(db, "longhaul.artifact where name = 'new.csv' and job_id = '" + recentJob + "'")).isEqualTo(1);
         assertThat(count(db, "longhaul.upload where name = 'old.csv'")).isZero();
         assertThat(count(db, "pg_tables where schemaname = 'longhaul' and tablename = '" + staging + "'")).isZero();
+        assertThat(count(db, "longhaul.schedule_run where schedule_id = '" + schedule + "'")).isEqualTo(1);
+        assertThat(count(db, "longhaul.audit where at < now() - interval '365 days'")).isZero();
+        assertThat(count(db, "longhaul.audit where at > now() - interval '1 day'")).isPositive();
+        sql(db, "delete from longhaul.schedule where id = '" + schedule + "'");
         var result = QuarkusTransaction.requiringNew().call(() -> store.find(purge).orElseThrow().result());
+        assertThat(result.get("scheduleRunsDeleted").asLong()).isEqualTo(2499);
         assertThat(result.get("jobsDeleted").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(result.get("artifactsDeleted").asLong()).isGreaterThanOrEqualTo(1);
     }

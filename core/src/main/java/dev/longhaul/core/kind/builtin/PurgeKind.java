@@ -18,8 +18,17 @@ public class PurgeKind extends Kind<PurgeKind.Params> {
         super(NAME, Params.class, Lanes.BULK, 5);
     }
 
-    /** @param artifactDays default 7; @param jobDays default 30 */
-    public record Params(@Min(0) @Max(36_500) Integer artifactDays, @Min(0) @Max(36_500) Integer jobDays) {
+    /**
+     * @param artifactDays artifacts and uploads, default 7
+     * @param jobDays      finished jobs and the runs of schedules (each schedule keeps its latest), default 30
+     * @param auditDays    audit rows, default 365
+     */
+    public record Params(@Min(0) @Max(36_500) Integer artifactDays, @Min(0) @Max(36_500) Integer jobDays,
+            @Min(0) @Max(36_500) Integer auditDays) {
+        public int auditDaysOrDefault() {
+            return auditDays == null ? 365 : auditDays;
+        }
+
         public int artifactDaysOrDefault() {
             return artifactDays == null ? 7 : artifactDays;
         }

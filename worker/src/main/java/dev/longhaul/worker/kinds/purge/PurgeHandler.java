@@ -50,6 +50,7 @@ public class PurgeHandler implements JobHandler<PurgeKind.Params> {
             state = mapper.createObjectNode()
                     .put("artifactsBefore", now.minus(Duration.ofDays(context.params().artifactDaysOrDefault())).toString())
                     .put("jobsBefore", now.minus(Duration.ofDays(context.params().jobDaysOrDefault())).toString())
+                    .put("auditBefore", now.minus(Duration.ofDays(context.params().auditDaysOrDefault())).toString())
                     .put("artifacts", 0L).put("jobs", 0L);
         }
         while (true) {
@@ -64,26 +65,61 @@ public class PurgeHandler implements JobHandler<PurgeKind.Params> {
                 int uploads = artifacts > 0 ? 0 : deleteUploads(connection, Instant.parse(state.get("artifactsBefore").asText()));
                 int jobs = artifacts > 0 || uploads > 0 ? 0 : JobMaintenance.deleteFinished(connection,
                         Instant.parse(state.get("jobsBefore").asText()), context.jobId(), BATCH);
+                int runs = artifacts > 0 || uploads > 0 || jobs > 0 ? 0
+                        : deleteScheduleRuns(connection, Instant.parse(state.get("jobsBefore").asText()));
+                int audits = artifacts > 0 || uploads > 0 || jobs > 0 || runs > 0 ? 0
+                        : deleteAudit(connection, Instant.parse(state.path("auditBefore").asText(state.get("jobsBefore").asText())));
                 next.put("artifacts", state.get("artifacts").asLong() + artifacts);
                 next.put("jobs", state.get("jobs").asLong() + jobs);
                 next.put("uploads", state.path("uploads").asLong() + uploads);
+                next.put("scheduleRuns", state.path("scheduleRuns").asLong() + runs);
+                next.put("audit", state.path("audit").asLong() + audits);
                 long done = next.get("artifacts").asLong() + next.get("jobs").asLong();
                 if (!fence.checkpoint(connection, mapper.writeValueAsString(next), done, null, "rows", null)) {
                     connection.rollback();
                     return new Outcome.Continue(state);
                 }
                 connection.commit();
-                if (artifacts == 0 && jobs == 0 && uploads == 0) {
+                if (artifacts == 0 && jobs == 0 && uploads == 0 && runs == 0 && audits == 0) {
                     int staging = dropOrphanStaging(connection);
                     connection.commit();
                     return new Outcome.Done(mapper.createObjectNode()
                             .put("artifactsDeleted", next.get("artifacts").asLong())
                             .put("uploadsDeleted", next.get("uploads").asLong())
                             .put("jobsDeleted", next.get("jobs").asLong())
+                            .put("scheduleRunsDeleted", next.get("scheduleRuns").asLong())
+                            .put("auditRowsDeleted", next.get("audit").asLong())
                             .put("stagingTablesDropped", staging));
                 }
             }
             state = next;
+        }
+    }
+
+    /**
+     * Runs of schedules recorded before the job retention (a per-second cron records 86,400 a
+     * day), except each schedule's latest: its last run, and the slot the scheduler counts from.
+     */
+    private static int deleteScheduleRuns(Connection connection, Instant before) throws Exception {
+        try (PreparedStatement s = connection.prepareStatement("""
+                delete from longhaul.schedule_run r where (r.schedule_id, r.scheduled_for) in (
+                    select o.schedule_id, o.scheduled_for from longhaul.schedule_run o
+                    where o.at < ? and o.scheduled_for < (select max(l.scheduled_for) from longhaul.schedule_run l
+                                                          where l.schedule_id = o.schedule_id)
+                    order by o.at limit ?)""")) {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setInt(2, BATCH);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Audit rows past the audit retention, oldest first. */
+    private static int deleteAudit(Connection connection, Instant before) throws Exception {
+        try (PreparedStatement s = connection.prepareStatement("""
+                delete from longhaul.audit where id in (select id from longhaul.audit where at < ? order by id limit ?)""")) {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setInt(2, BATCH);
+            return s.executeUpdate();
         }
     }
 

@@ -87,6 +87,9 @@ class AccessTest {
 
         as(a.secret()).post("/api/jobs/" + job + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
         // the audit log has the key creations and the cancel, newest first, without secrets
+        // rows are written just after their responses
+        await().atMost(Duration.ofSeconds(5)).until(() -> JsonPath.from(given().get("/api/audit?limit=200").asString())
+                .getList("items.findAll { it.action == 'POST /api/jobs/{id}/cancel' && it.outcome == 200 }.target").contains(job));
         String audit = given().get("/api/audit?limit=200").asString();
         JsonPath entries = JsonPath.from(audit);
         assertThat(entries.getList("items.findAll { it.action == 'POST /api/keys' }.target")).contains(a.id(), b.id());

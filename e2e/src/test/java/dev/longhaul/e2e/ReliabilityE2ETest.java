@@ -51,12 +51,12 @@ class ReliabilityE2ETest {
             await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(jobs.get(id).get("state").asText()));
             second = App.start("worker", WORKER_ENV);
             // both report in, and the first one holds the job; the concurrency is the sum of the lanes'
-            // (default 32, bulk and email 8 each)
+            // (default 64, bulk and email 8 each)
             long firstPid = first.pid();
             long secondPid = second.pid();
             await().atMost(Duration.ofSeconds(25)).until(() -> workers().stream().anyMatch(w -> w.get("pid").asLong() == secondPid)
                     && workers().stream().anyMatch(w -> w.get("pid").asLong() == firstPid
-                            && w.get("runningJobs").toString().contains(id) && w.get("concurrency").asInt() == 32 + 8 + 8));
+                            && w.get("runningJobs").toString().contains(id) && w.get("concurrency").asInt() == 64 + 8 + 8));
 
             Duration exit = first.terminate(Duration.ofSeconds(20));
             // a worker that stops leaves the registry

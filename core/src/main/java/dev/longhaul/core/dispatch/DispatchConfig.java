@@ -42,6 +42,13 @@ public interface DispatchConfig {
     @WithDefault("60s")
     Duration staleAfter();
 
+    /**
+     * Whether the loop also empties the dead-letter queue: the jobs of dead-lettered messages that
+     * still wait are published again, the rest is dropped with a log line.
+     */
+    @WithDefault("true")
+    boolean deadLetterOwner();
+
     /** The most jobs one pass of the loop promotes or republishes. */
     @WithDefault("500")
     int republishBatch();

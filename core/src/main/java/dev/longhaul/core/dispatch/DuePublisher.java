@@ -35,6 +35,8 @@ public class DuePublisher {
     DispatchConfig config;
     @Inject
     LaneDepths depths;
+    @Inject
+    DeadLetters deadLetters;
 
     @Scheduled(every = "${longhaul.dispatch.republish-every:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -66,8 +68,9 @@ public class DuePublisher {
         }
         if (!stale.isEmpty()) publisher.publish(stale);
         List<JobRef> stranded = takeStranded();
+        if (config.deadLetterOwner()) stranded.addAll(deadLetters.drain(config.republishBatch()));
         if (!stranded.isEmpty()) {
-            LOG.infof("published again %d queued jobs that waited over %d s with their lane empty",
+            LOG.infof("published again %d queued jobs whose message was lost (dead-lettered, or none ready in their lane for %d s)",
                     stranded.size(), config.staleAfter().toSeconds());
             publisher.publish(stranded);
         }

@@ -134,6 +134,23 @@ public class JobMaintenance {
     }
 
     /**
+     * The jobs among {@code ids} still waiting ({@link Transition#CLAIM}'s from-states) whose
+     * message was dead-lettered: marked to publish, as just sent. Returns {@code ref(id, queue)}
+     * of each; jobs that ran, ended or do not exist are left alone.
+     */
+    public <T> List<T> takeDeadLettered(List<UUID> ids, BiFunction<UUID, String, T> ref) {
+        if (ids.isEmpty()) return List.of();
+        return refs(em.createNativeQuery("""
+                update longhaul.job set to_publish = true, enqueued_at = ?1
+                where id in (?2) and state in (?3) and not cancel_requested
+                returning id, queue""")
+                .setParameter(1, clock.instant())
+                .setParameter(2, ids)
+                .setParameter(3, List.of(JobState.names(Transition.CLAIM.from())))
+                .getResultList(), ref);
+    }
+
+    /**
      * Deletes up to {@code limit} finished jobs that finished before {@code before}, in id order,
      * except {@code except} (the purge itself), in the connection's transaction. Their history and
      * artifacts go with them (ON DELETE CASCADE).

@@ -13,6 +13,7 @@ import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.schedule.Crons;
 import dev.longhaul.core.schedule.Schedule;
+import dev.longhaul.core.tenant.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -79,11 +80,9 @@ public class ScheduleService {
 
     public void delete(String id) {
         UUID uuid = parse(id);
-        String tenant = caller.scope().only().orElse(null);
-        int rows = QuarkusTransaction.requiringNew().call(() -> tenant == null
-                ? em.createQuery("delete from Schedule where id = :id").setParameter("id", uuid).executeUpdate()
-                : em.createQuery("delete from Schedule where id = :id and tenant = :tenant")
-                        .setParameter("id", uuid).setParameter("tenant", tenant).executeUpdate());
+        Scope scope = caller.scope();
+        int rows = QuarkusTransaction.requiringNew().call(() -> scope.bind(em.createQuery(
+                "delete from Schedule where id = :id and " + Scope.predicate("tenant")).setParameter("id", uuid)).executeUpdate());
         if (rows == 0) throw new ScheduleNotFoundException(id);
     }
 
@@ -97,11 +96,10 @@ public class ScheduleService {
 
     /** The caller's schedules (an admin's: every tenant's), by name. */
     public List<Schedule> list() {
-        String tenant = caller.scope().only().orElse(null);
-        return QuarkusTransaction.requiringNew().call(() -> tenant == null
-                ? em.createQuery("from Schedule order by name", Schedule.class).setMaxResults(1000).getResultList()
-                : em.createQuery("from Schedule where tenant = :tenant order by name", Schedule.class)
-                        .setParameter("tenant", tenant).setMaxResults(1000).getResultList());
+        Scope scope = caller.scope();
+        return QuarkusTransaction.requiringNew().call(() -> scope.bind(em.createQuery(
+                "from Schedule where " + Scope.predicate("tenant") + " order by name", Schedule.class))
+                .setMaxResults(1000).getResultList());
     }
 
     public ScheduleView view(Schedule s) {

@@ -98,6 +98,7 @@ class BadInputTest {
                 Arguments.of("include in an email body", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi\",\"body\":\"{#include foo /}\"},\"ratePerSecond\":10}}", 400, "params.template.body"),
                 Arguments.of("a property of a value in an email body", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi\",\"body\":\"{name.foo}\"},\"ratePerSecond\":10}}", 400, "params.template.body"),
                 Arguments.of("let in an email body", "{\"kind\":\"email\",\"params\":{\"segment\":{\"dataset\":\"customers\"},\"template\":{\"subject\":\"Hi\",\"body\":\"{#let x=name}{x}{/let}\"},\"ratePerSecond\":10}}", 400, "params.template.body"),
+                Arguments.of("neutralizeFormulas on a JSON Lines export", "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\",\"columns\":[\"id\"],\"format\":\"jsonl\",\"neutralizeFormulas\":true}}", 400, "params.neutralizeFormulas"),
                 Arguments.of("a timeout of zero", "{\"kind\":\"noop\",\"timeoutSeconds\":0}", 400, "timeoutSeconds"),
                 Arguments.of("a timeout over a week", "{\"kind\":\"noop\",\"timeoutSeconds\":604801}", 400, "timeoutSeconds"),
                 Arguments.of("body over 1 MiB", "{\"kind\":\"noop\",\"params\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413, "body"));

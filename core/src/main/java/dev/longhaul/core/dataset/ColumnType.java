@@ -77,8 +77,8 @@ public enum ColumnType {
                     if (!node.isBoolean()) throw new IllegalArgumentException();
                     yield node.booleanValue();
                 }
-                case TIMESTAMPTZ -> inRange(OffsetDateTime.parse(text(node)).getYear(), OffsetDateTime.parse(text(node)));
-                case DATE -> inRange(LocalDate.parse(text(node)).getYear(), LocalDate.parse(text(node)));
+                case TIMESTAMPTZ -> inRange(OffsetDateTime.parse(text(node)), OffsetDateTime::getYear);
+                case DATE -> inRange(LocalDate.parse(text(node)), LocalDate::getYear);
                 case UUID -> java.util.UUID.fromString(text(node));
             };
         } catch (RuntimeException e) {
@@ -91,8 +91,9 @@ public enum ColumnType {
     public static final int MIN_YEAR = 1;
     public static final int MAX_YEAR = 9999;
 
-    private static <T> T inRange(int year, T value) {
-        if (year < MIN_YEAR || year > MAX_YEAR) throw new IllegalArgumentException("year " + year);
+    private static <T> T inRange(T value, java.util.function.ToIntFunction<T> year) {
+        int y = year.applyAsInt(value);
+        if (y < MIN_YEAR || y > MAX_YEAR) throw new IllegalArgumentException("year " + y);
         return value;
     }
 

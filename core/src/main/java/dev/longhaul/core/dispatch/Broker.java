@@ -1,7 +1,9 @@
 package dev.longhaul.core.dispatch;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,40 @@ public class Broker {
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         return factory.newConnection(name);
+    }
+
+    /** Work on a channel; the channel is closed after it. */
+    public interface ChannelWork<T> {
+        T run(Channel channel) throws IOException;
+    }
+
+    private Connection maintenance;
+
+    /**
+     * Runs {@code work} on a new channel of this app's maintenance connection, which is opened on
+     * first use and again after a failure. For the sweeper's short reads (lane depths, the
+     * dead-letter queue); calls are serialized.
+     */
+    public synchronized <T> T onChannel(ChannelWork<T> work) throws IOException, TimeoutException {
+        try {
+            if (maintenance == null || !maintenance.isOpen()) maintenance = connect("longhaul-maintenance");
+            try (Channel channel = maintenance.createChannel()) {
+                return work.run(channel);
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            closeMaintenance();
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    synchronized void closeMaintenance() {
+        try {
+            if (maintenance != null) maintenance.abort(1000);
+        } catch (RuntimeException e) {
+            // closing anyway
+        }
+        maintenance = null;
     }
 
     /** Where the connections go, for logs. */

@@ -2,15 +2,14 @@ package dev.longhaul.core.dispatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.message.JobMessage;
 import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,36 +34,35 @@ public class DeadLetters {
     @Inject
     JobMaintenance maintenance;
 
-    private Connection connection;
-
     /** Takes up to {@code limit} dead-lettered messages; returns the jobs to publish again. */
-    public synchronized List<JobRef> drain(int limit) {
+    public List<JobRef> drain(int limit) {
         try {
-            if (connection == null || !connection.isOpen()) connection = broker.connect("longhaul-dead-letters");
-            try (Channel channel = connection.createChannel()) {
-                List<UUID> ids = new ArrayList<>();
-                long lastTag = -1;
-                int notJobs = 0;
-                for (int i = 0; i < limit; i++) {
-                    GetResponse message = channel.basicGet(Lanes.DEAD_LETTER_QUEUE, false);
-                    if (message == null) break;
-                    lastTag = message.getEnvelope().getDeliveryTag();
-                    UUID id = jobId(message.getBody());
-                    if (id == null) notJobs++; else ids.add(id);
-                }
-                if (lastTag < 0) return List.of();
-                List<JobRef> waiting = QuarkusTransaction.requiringNew().call(() -> maintenance.takeDeadLettered(ids, JobRef::new));
-                channel.basicAck(lastTag, true);
-                LOG.infof("dead-letter queue: %d messages; %d jobs still waiting are published again, %d of jobs that ran "
-                        + "or ended and %d that were not job messages dropped", ids.size() + notJobs, waiting.size(),
-                        ids.size() - waiting.size(), notJobs);
-                return waiting;
-            }
+            return broker.onChannel(channel -> drain(channel, limit));
         } catch (Exception e) {
             LOG.debugf("cannot read the dead-letter queue: %s", e.toString());
-            close();
             return List.of();
         }
+    }
+
+    private List<JobRef> drain(Channel channel, int limit) throws IOException {
+        List<UUID> ids = new ArrayList<>();
+        long lastTag = -1;
+        int notJobs = 0;
+        for (int i = 0; i < limit; i++) {
+            GetResponse message = channel.basicGet(Lanes.DEAD_LETTER_QUEUE, false);
+            if (message == null) break;
+            lastTag = message.getEnvelope().getDeliveryTag();
+            UUID id = jobId(message.getBody());
+            if (id == null) notJobs++; else ids.add(id);
+        }
+        if (lastTag < 0) return List.of();
+        // acked only once the jobs are marked: a crash in between leaves the messages for the next pass
+        List<JobRef> waiting = QuarkusTransaction.requiringNew().call(() -> maintenance.takeDeadLettered(ids, JobRef::new));
+        channel.basicAck(lastTag, true);
+        LOG.infof("dead-letter queue: %d messages; %d jobs still waiting are published again, %d of jobs that ran "
+                + "or ended and %d that were not job messages dropped", ids.size() + notJobs, waiting.size(),
+                ids.size() - waiting.size(), notJobs);
+        return waiting;
     }
 
     private UUID jobId(byte[] body) {
@@ -73,15 +71,5 @@ public class DeadLetters {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    @PreDestroy
-    synchronized void close() {
-        try {
-            if (connection != null) connection.abort(1000);
-        } catch (RuntimeException e) {
-            LOG.debugf("closing: %s", e);
-        }
-        connection = null;
     }
 }

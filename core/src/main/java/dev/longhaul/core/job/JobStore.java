@@ -186,17 +186,15 @@ public class JobStore {
      * its attempts counted afresh; the caller removes its partial output and publishes it.
      */
     public boolean retry(UUID id, Scope scope) {
-        int rows = em.createQuery("""
+        int rows = scope.bind(em.createQuery("""
                 update Job set state = :to, attempt = 0, resume = false, checkpoint = null, result = null, error = null,
                     cancelRequested = false, finishedAt = null, runAt = :now, enqueuedAt = :now, toPublish = true,
                     progressDone = 0, progressTotal = null, progressRate = null, version = version + 1
-                where id = :id and state in :from and (:allTenants = true or tenant = :tenant)""")
+                where id = :id and state in :from and """ + Scope.predicate("tenant")))
                 .setParameter("to", Transition.RETRY.to())
                 .setParameter("now", clock.instant())
                 .setParameter("id", id)
                 .setParameter("from", Transition.RETRY.from())
-                .setParameter("allTenants", scope.only().isEmpty())
-                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
         return rows == 1;
     }
@@ -253,23 +251,19 @@ public class JobStore {
         Set<JobState> owned = Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT);
         Set<JobState> unowned = EnumSet.copyOf(Transition.CANCEL.from());
         unowned.removeAll(owned);
-        em.createQuery("""
+        scope.bind(em.createQuery("""
                 update Job set state = :to, finishedAt = :now, toPublish = false, version = version + 1
-                where id = :id and state in :unowned and (:allTenants = true or tenant = :tenant)""")
+                where id = :id and state in :unowned and """ + Scope.predicate("tenant")))
                 .setParameter("to", Transition.CANCEL.to())
                 .setParameter("now", now)
                 .setParameter("id", id)
                 .setParameter("unowned", unowned)
-                .setParameter("allTenants", scope.only().isEmpty())
-                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
-        em.createQuery("""
+        scope.bind(em.createQuery("""
                 update Job set cancelRequested = true, version = version + 1
-                where id = :id and state in :owned and (:allTenants = true or tenant = :tenant)""")
+                where id = :id and state in :owned and """ + Scope.predicate("tenant")))
                 .setParameter("id", id)
                 .setParameter("owned", owned)
-                .setParameter("allTenants", scope.only().isEmpty())
-                .setParameter("tenant", scope.only().orElse(""))
                 .executeUpdate();
         em.clear();
         return find(id, scope).map(Job::state);

@@ -1,12 +1,14 @@
 package dev.longhaul.core.tenant;
 
+import jakarta.persistence.Query;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Whose rows a caller may see and act on: one tenant's, or (for an admin) every tenant's. Every
  * query over tenant-owned rows (jobs, schedules, uploads, and artifacts and events through their
- * job) takes a scope, and adds its predicate with {@link #sql(String)} and {@link #parameter()}.
+ * job) takes a scope: a JPA query adds {@link #predicate(String)} and {@link #bind}s the scope; the
+ * few plain-JDBC ones test {@link #only()} themselves.
  * A row outside the scope is treated as absent: the API answers 404, never 403.
  */
 public final class Scope {
@@ -49,16 +51,18 @@ public final class Scope {
     }
 
     /**
-     * The predicate for a tenant column, to AND into a WHERE clause: binds {@link #parameter()}
-     * once, as a text parameter; true for every row when the scope is all tenants.
+     * The predicate for a tenant column of a JPA query, to AND into its WHERE clause, with the named
+     * parameters {@code :allTenants} and {@code :tenant} that {@link #bind} sets.
      */
-    public static String sql(String column) {
-        return "(cast(? as text) is null or " + column + " = ?)";
+    public static String predicate(String column) {
+        return "(:allTenants = true or " + column + " = :tenant)";
     }
 
-    /** The value to bind twice, for the two placeholders of {@link #sql(String)}. */
-    public String parameter() {
-        return tenant;
+    /** Binds the parameters of {@link #predicate(String)} on {@code query}. */
+    public <Q extends Query> Q bind(Q query) {
+        query.setParameter("allTenants", tenant == null);
+        query.setParameter("tenant", tenant == null ? "" : tenant);
+        return query;
     }
 
     @Override

@@ -39,7 +39,7 @@ start_app() {
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" RABBITMQ_VIRTUAL_HOST=$BENCH_DB java "$@" -jar "$module/target/quarkus-app/quarkus-run.jar" \
     >"$LOGS/$module.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "bench: $module did not start; see bench/logs/$module.log" >&2; exit 1
 }
 

@@ -24,11 +24,14 @@ final class App implements AutoCloseable {
 
     final String name;
     final int port;
+    /** The management interface: health and metrics. */
+    final int managementPort;
     private final Process process;
 
-    private App(String name, int port, Process process) {
+    private App(String name, int port, int managementPort, Process process) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
     }
 
@@ -56,13 +59,14 @@ final class App implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
         env.put("RABBITMQ_VIRTUAL_HOST", DATABASE);
-        // the api's management interface (metrics, OpenAPI) on a port of its own, and its admin key
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        // the management interface (health, metrics, OpenAPI) on a port of its own, and the api's admin key
+        int managementPort = freePort();
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("LONGHAUL_BOOTSTRAP_ADMIN_KEY", ADMIN_KEY);
         // the local services use the development passwords, which production apps refuse otherwise
         env.put("LONGHAUL_ALLOW_DEFAULT_CREDENTIALS", "true");
         env.putAll(extraEnv);
-        App app = new App(module, port, builder.start());
+        App app = new App(module, port, managementPort, builder.start());
         app.awaitReady();
         return app;
     }
@@ -73,6 +77,11 @@ final class App implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** A URL on this app's management interface: {@code /q/health/*}, {@code /q/metrics}. */
+    String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
     }
 
     /** A request to this app's {@code path}, carrying the admin key the e2e apps start with. */
@@ -87,7 +96,7 @@ final class App implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see e2e/target/logs");
             }
             try {
-                var response = http.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready"))).build(),
+                var response = http.send(HttpRequest.newBuilder(URI.create(managementUrl("/q/health/ready"))).build(),
                         HttpResponse.BodyHandlers.discarding());
                 return response.statusCode() == 200;
             } catch (IOException e) {

@@ -155,7 +155,7 @@ class ReliabilityE2ETest {
     /** The worker's count of deliveries it dropped because PostgreSQL said the job was not its to run. */
     private static double droppedDeliveries(App worker) throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.url("/q/metrics"))).build(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.managementUrl("/q/metrics"))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         return response.body().lines()
                 .filter(l -> l.startsWith("longhaul_worker_deliveries_total") && l.contains("result=\"dropped\""))

@@ -129,9 +129,9 @@ class SchedulerE2ETest {
 
     /** Each test leaves no schedule behind, so the other finds a quiet cluster. */
     private static void deleteAll() throws Exception {
-        var list = HTTP.send(api.request("/api/schedules").build(),
+        var list = HTTP.send(api.request("/api/schedules?limit=1000").build(),
                 HttpResponse.BodyHandlers.ofString());
-        for (var schedule : Jobs.JSON.readTree(list.body())) {
+        for (var schedule : Jobs.JSON.readTree(list.body()).get("items")) {
             var response = HTTP.send(api.request("/api/schedules/" + schedule.get("id").asText())
                     .DELETE().build(), HttpResponse.BodyHandlers.discarding());
             assertThat(response.statusCode()).isEqualTo(204);

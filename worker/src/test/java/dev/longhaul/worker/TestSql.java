@@ -17,12 +17,16 @@ public final class TestSql {
         }
     }
 
-    /** {@code select count(*) from <from>}. */
-    public static long count(DataSource db, String from) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from " + from)) {
+    /** The one number a query answers: {@code select sum(...) from ...}. */
+    public static long number(DataSource db, String query) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** {@code select count(*) from <from>}. */
+    public static long count(DataSource db, String from) throws Exception {
+        return number(db, "select count(*) from " + from);
     }
 }

@@ -1,5 +1,6 @@
 package dev.longhaul.api.access;
 
+import dev.longhaul.api.QueryParams;
 import dev.longhaul.api.ApiExamples;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.tenant.Scope;
@@ -53,20 +54,10 @@ public class AuditResource {
             @Parameter(description = "The `next` of the previous page", schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
             @QueryParam("after") String after,
             @Parameter(description = "Only this tenant's entries") @QueryParam("tenant") String tenant) {
-        long size = parse("limit", limit, 100);
-        if (size < 1 || size > 1000) throw new InvalidRequestException("limit", "must be between 1 and 1000");
-        Long cursor = after == null ? null : parse("after", after, 0);
+        int size = QueryParams.limit(limit, 100, 1000);
+        Long cursor = after == null || after.isBlank() ? null : QueryParams.whole(after, "after", 0);
         if (tenant != null && !Scope.validName(tenant)) throw new InvalidRequestException("tenant", "is not a tenant name");
-        var items = audit.page(tenant == null ? Scope.all() : Scope.tenant(tenant), cursor, (int) size);
+        var items = audit.page(tenant == null ? Scope.all() : Scope.tenant(tenant), cursor, size);
         return new Page(items, items.size() == size ? String.valueOf(items.getLast().id()) : null);
-    }
-
-    private static long parse(String field, String value, long otherwise) {
-        if (value == null) return otherwise;
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(field, "must be a whole number");
-        }
     }
 }

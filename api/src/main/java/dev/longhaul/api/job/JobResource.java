@@ -5,6 +5,7 @@ import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.api.QueryParams;
 import dev.longhaul.api.ApiExamples;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
@@ -202,9 +203,9 @@ public class JobResource {
             @QueryParam("after") String after,
             @Parameter(description = "Admin only: one tenant's jobs; for any other key, a tenant not its own lists nothing")
             @QueryParam("tenant") String tenant) {
-        int size = parseLimit(limit);
-        var jobs = service.list(blankToNull(tenant), parseState(state), blankToNull(kind), parseUuid(scheduleId, "scheduleId"),
-                parseAfter(after), size);
+        int size = QueryParams.limit(limit, 50, config.maxPageSize());
+        var jobs = service.list(blankToNull(tenant), parseState(state), blankToNull(kind), QueryParams.uuid(scheduleId, "scheduleId"),
+                QueryParams.uuid(after, "after"), size);
         String next = jobs.size() == size ? jobs.getLast().id().toString() : null;
         return new JobView.Page(service.views(jobs), next);
     }
@@ -276,41 +277,12 @@ public class JobResource {
         return service.events(id);
     }
 
-    private int parseLimit(String limit) {
-        if (limit == null || limit.isBlank()) return 50;
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= config.maxPageSize()) return value;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidRequestException("limit", "must be a whole number from 1 to " + config.maxPageSize());
-    }
-
     private static JobState parseState(String state) {
         if (state == null || state.isBlank()) return null;
         try {
             return JobState.valueOf(state.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("state", "'" + state + "' is not a state; states: " + List.of(JobState.values()));
-        }
-    }
-
-    private static UUID parseAfter(String after) {
-        if (after == null || after.isBlank()) return null;
-        try {
-            return UUID.fromString(after.trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("after", "must be the 'next' cursor of a previous page");
-        }
-    }
-
-    private static UUID parseUuid(String value, String field) {
-        if (value == null || value.isBlank()) return null;
-        try {
-            return UUID.fromString(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(field, "must be a UUID");
         }
     }
 

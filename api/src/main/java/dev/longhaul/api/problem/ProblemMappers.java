@@ -66,6 +66,7 @@ public class ProblemMappers {
     public Response uploadRefused(UploadStore.RefusedException e) {
         return switch (e.reason()) {
             case TOO_LARGE -> Problem.about(413, "upload-too-large", "Upload too large", "body", e);
+            case QUOTA -> Problem.about(413, "upload-quota", "Upload quota reached", "body", e);
             case NOT_TEXT -> Problem.about(415, "upload-not-csv", "Upload is not CSV", "body", e);
             case EMPTY -> Problem.about(400, "upload-empty", "Upload is empty", "body", e);
         };

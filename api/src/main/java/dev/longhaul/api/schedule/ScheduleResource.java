@@ -1,12 +1,14 @@
 package dev.longhaul.api.schedule;
 
 import dev.longhaul.api.ApiExamples;
+import dev.longhaul.api.QueryParams;
 import dev.longhaul.api.job.JobService;
 import dev.longhaul.api.job.JobView;
 import dev.longhaul.api.job.RequestReader;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
 import dev.longhaul.api.problem.Problem;
+import dev.longhaul.core.schedule.Schedule;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -27,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -74,14 +78,25 @@ public class ScheduleResource {
     @Requires(Role.READ)
     @Operation(summary = "List schedules", description = """
             The key's tenant's schedules (an admin's: every tenant's), by name, each with its next five fire times \
-            and its last run. Needs the `read` role.""")
-    @APIResponse(responseCode = "200", description = "The schedules.",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(type = SchemaType.ARRAY, implementation = ScheduleView.class)))
+            and its last run. Pages are keyset-paged: pass a page's `next` as `after` to get the following one; \
+            `next` is null on the last page. Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "A page of schedules.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScheduleView.Page.class)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", ref = "Forbidden")
-    public List<ScheduleView> list() {
-        return service.views(service.list());
+    public ScheduleView.Page list(
+            @Parameter(description = "Page size, 1 to 1000",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100", minimum = "1", maximum = "1000"))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "The `next` of the previous page") @QueryParam("after") String after) {
+        int size = QueryParams.limit(limit, 100, 1000);
+        List<String> cursor = QueryParams.cursor(after, 2);
+        var schedules = cursor == null ? service.list(null, null, size)
+                : service.list(cursor.get(0), QueryParams.uuid(cursor.get(1), "after"), size);
+        Schedule last = schedules.size() == size ? schedules.getLast() : null;
+        return new ScheduleView.Page(service.views(schedules),
+                last == null ? null : QueryParams.cursor(last.name(), last.id().toString()));
     }
 
     @GET

@@ -3,6 +3,7 @@ package dev.longhaul.api.schedule;
 import dev.longhaul.api.job.SubmitRequest;
 import dev.longhaul.api.access.Caller;
 import dev.longhaul.api.job.JobService;
+import dev.longhaul.core.sql.DatabaseErrors;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -94,12 +95,19 @@ public class ScheduleService {
         return schedule;
     }
 
-    /** The caller's schedules (an admin's: every tenant's), by name. */
-    public List<Schedule> list() {
+    /**
+     * A page of the caller's schedules (an admin's: every tenant's), by name and then id (names
+     * are unique per tenant only), after the schedule named {@code afterName} with id {@code afterId}.
+     */
+    public List<Schedule> list(String afterName, UUID afterId, int limit) {
         Scope scope = caller.scope();
-        return QuarkusTransaction.requiringNew().call(() -> scope.bind(em.createQuery(
-                "from Schedule where " + Scope.predicate("tenant") + " order by name", Schedule.class))
-                .setMaxResults(1000).getResultList());
+        String after = afterName == null ? "" : " and (name > :name or (name = :name and id > :id))";
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = scope.bind(em.createQuery(
+                    "from Schedule where " + Scope.predicate("tenant") + after + " order by name, id", Schedule.class));
+            if (afterName != null) query.setParameter("name", afterName).setParameter("id", afterId);
+            return query.setMaxResults(limit).getResultList();
+        });
     }
 
     public ScheduleView view(Schedule s) {
@@ -217,14 +225,9 @@ public class ScheduleService {
      * naming the field; any other failure is rethrown as it is.
      */
     private static RuntimeException nameTakenOr(String name, RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())
-                    || t instanceof org.hibernate.exception.ConstraintViolationException) {
-                return new InvalidRequestException("name", "a schedule named '" + name + "' already exists");
-            }
-            if (t.getCause() == t) break;
-        }
-        return e;
+        return DatabaseErrors.has(e, "23505")
+                ? new InvalidRequestException("name", "a schedule named '" + name + "' already exists")
+                : e;
     }
 
     private static UUID parse(String id) {

@@ -14,6 +14,10 @@ public record ScheduleView(UUID id, String name, String cron, String timezone, J
         String overlap, boolean enabled, List<Instant> nextFireTimes, LastRun lastRun, Instant createdAt,
         Instant updatedAt, String tenant, String error) {
 
+    /** A page; {@code next} is the {@code after} of the following page, or null at the end. */
+    public record Page(List<ScheduleView> items, String next) {
+    }
+
     public record JobTemplate(String kind, JsonNode params, String queue) {
     }
 

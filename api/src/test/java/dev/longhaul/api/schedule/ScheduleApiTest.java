@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ class ScheduleApiTest {
         given().get("/api/schedules/" + id).then().statusCode(200)
                 .body("lastRun.outcome", equalTo("created")).body("lastRun.jobId", equalTo(job))
                 .body("lastRun.catchUp", equalTo(false)).body("lastRun.manual", equalTo(true));
-        given().get("/api/schedules").then().statusCode(200).body("id", hasItem(id));
+        given().get("/api/schedules").then().statusCode(200).body("items.id", hasItem(id));
 
         given().delete("/api/schedules/" + id).then().statusCode(204);
         given().get("/api/schedules/" + id).then().statusCode(404).contentType("application/problem+json");
@@ -77,13 +78,45 @@ class ScheduleApiTest {
                 Arguments.of("bad report period", "{\"name\":\"a\",\"cron\":\"0 0 2 * * ?\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"period\":\"yesterday\"}}}", "job.params.period"));
     }
 
+    @Test
+    void theListIsKeysetPagedByName() {
+        String prefix = "paged-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(given().contentType("application/json").body("""
+                    {"name":"%s%d","cron":"0 0 3 * * ?","timezone":"UTC","job":{"kind":"noop"}}""".formatted(prefix, i))
+                    .post("/api/schedules").then().statusCode(201).extract().path("id"));
+        }
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            var page = given().queryParam("limit", 2).queryParam("after", after == null ? "" : after)
+                    .get("/api/schedules").then().statusCode(200).extract().jsonPath();
+            assertThat(page.getList("items")).hasSizeLessThanOrEqualTo(2);
+            walked.addAll(page.getList("items.id"));
+            after = page.getString("next");
+            pages++;
+        } while (after != null);
+        List<String> all = given().get("/api/schedules?limit=1000").then().statusCode(200).extract().path("items.id");
+        assertThat(walked).doesNotHaveDuplicates().containsExactlyElementsOf(all);
+        assertThat(walked.stream().filter(ids::contains).toList()).containsExactlyElementsOf(ids);
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+
+        given().queryParam("after", "not a cursor").get("/api/schedules").then().statusCode(400)
+                .body("errors.field", hasItem("after"));
+        given().queryParam("limit", 1001).get("/api/schedules").then().statusCode(400)
+                .body("errors.field", hasItem("limit"));
+        ids.forEach(id -> given().delete("/api/schedules/" + id).then().statusCode(204));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSchedules")
     void aBadScheduleIsRefusedNamingTheField(String name, String body, String field) {
-        int before = given().get("/api/schedules").then().statusCode(200).extract().path("size()");
+        int before = given().get("/api/schedules?limit=1000").then().statusCode(200).extract().path("items.size()");
         given().contentType("application/json").body(body).post("/api/schedules").then()
                 .statusCode(400).contentType("application/problem+json").body("errors.field", hasItem(field));
-        int after = given().get("/api/schedules").then().statusCode(200).extract().path("size()");
+        int after = given().get("/api/schedules?limit=1000").then().statusCode(200).extract().path("items.size()");
         assertThat(after).isEqualTo(before);
     }
 }

@@ -4,8 +4,11 @@ import static dev.longhaul.api.TestKeys.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longhaul.api.TestKeys;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
@@ -26,6 +29,8 @@ class SlowClientsTest {
 
     @TestHTTPResource("/")
     URL base;
+    @Inject
+    AgroalDataSource db;
 
     @Test
     void slowUploadsDoNotStarveTheApi() throws Exception {
@@ -53,6 +58,34 @@ class SlowClientsTest {
             sending.set(false);
             for (Socket s : sockets) s.close();
             for (Thread t : uploads) t.join(5000);
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingItsBodyIsCutOffAndNothingIsKept() throws Exception {
+        String name = "stalled-" + System.nanoTime() + ".csv";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/uploads?name=" + name + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + "Authorization: Bearer " + TestKeys.ADMIN + "\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: 1000000\r\n\r\nemail,name,country\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // then silence: the read timeout (2 s in the tests) ends the request
+            InputStream in = socket.getInputStream();
+            socket.setSoTimeout(30_000);
+            long start = System.nanoTime();
+            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waited).as("ms until the server gave up on the body").isLessThan(20_000);
+            if (!answer.isEmpty()) assertThat(answer).doesNotStartWith("HTTP/1.1 5").doesNotStartWith("HTTP/1.1 2");
+        }
+        try (var c = db.getConnection();
+                var s = c.prepareStatement("select count(*) from longhaul.upload where name = ?")) {
+            s.setString(1, name);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("uploads kept of the stalled client").isZero();
+            }
         }
     }
 

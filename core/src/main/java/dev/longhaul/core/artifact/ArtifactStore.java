@@ -1,5 +1,6 @@
 package dev.longhaul.core.artifact;
 
+import dev.longhaul.core.tenant.Quotas;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,8 @@ public class ArtifactStore {
     AgroalDataSource dataSource;
     @Inject
     Clock clock;
+    @Inject
+    Quotas quotas;
 
     /** Creates the job's artifact {@code name}, or returns the existing one (a resumed job). */
     public long create(Connection connection, UUID jobId, String name, String contentType) throws SQLException {
@@ -48,19 +51,50 @@ public class ArtifactStore {
         }
     }
 
-    /** Appends part {@code seq}; fails if that part exists, which would mean a fencing bug. */
+    /**
+     * Appends part {@code seq}; fails if that part exists, which would mean a fencing bug, and with
+     * a {@link Quotas.ExceededException} if it takes the job's tenant past its artifact quota (the
+     * caller's transaction then keeps nothing of the part).
+     */
     public void append(Connection connection, long artifactId, int seq, byte[] data) throws SQLException {
         try (PreparedStatement part = connection.prepareStatement(
                 "insert into longhaul.artifact_part (artifact_id, seq, data) values (?, ?, ?)");
                 PreparedStatement size = connection.prepareStatement(
-                        "update longhaul.artifact set size = size + ? where id = ?")) {
+                        "update longhaul.artifact set size = size + ? where id = ? returning size")) {
             part.setLong(1, artifactId);
             part.setInt(2, seq);
             part.setBytes(3, data);
             part.executeUpdate();
             size.setLong(1, data.length);
             size.setLong(2, artifactId);
-            size.executeUpdate();
+            try (ResultSet rs = size.executeQuery()) {
+                rs.next();
+                checkQuota(connection, artifactId, rs.getLong(1));
+            }
+        }
+    }
+
+    /**
+     * Fails with a {@link Quotas.ExceededException} if the job's tenant would keep more bytes of
+     * artifacts than its quota once this artifact holds {@code size} bytes.
+     */
+    public void checkQuota(Connection connection, long artifactId, long size) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("""
+                select o.tenant, (select coalesce(sum(a.size), 0) from longhaul.artifact a
+                                  join longhaul.job j on j.id = a.job_id where j.tenant = o.tenant and a.id <> oa.id)
+                from longhaul.artifact oa join longhaul.job o on o.id = oa.job_id where oa.id = ?""")) {
+            s.setLong(1, artifactId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return;
+                String tenant = rs.getString(1);
+                long used = rs.getLong(2) + size;
+                long quota = quotas.artifactBytes(tenant);
+                if (used > quota) {
+                    throw new Quotas.ExceededException("tenant '" + tenant + "' would keep " + used
+                            + " bytes of artifacts, past its quota of " + quota + " bytes; delete old jobs or raise "
+                            + "longhaul.quotas.artifact-bytes");
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.longhaul.core.artifact;
 
+import dev.longhaul.core.tenant.Quotas;
 import dev.longhaul.core.job.JobIds;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +38,12 @@ public class UploadStore {
     AgroalDataSource dataSource;
     @Inject
     Clock clock;
+    @Inject
+    Quotas quotas;
 
     /** Why an upload was refused. */
     public static class RefusedException extends RuntimeException {
-        public enum Reason { TOO_LARGE, NOT_TEXT, EMPTY }
+        public enum Reason { TOO_LARGE, QUOTA, NOT_TEXT, EMPTY }
 
         private final Reason reason;
 
@@ -56,12 +59,16 @@ public class UploadStore {
 
     /**
      * Stores {@code body} as text: it must be UTF-8 without NUL bytes, non-empty and at most
-     * {@code maxBytes}; otherwise nothing is kept and a {@link RefusedException} says why.
+     * {@code maxBytes}, and keep the tenant within its upload quota; otherwise nothing is kept and a
+     * {@link RefusedException} says why. Two uploads racing may together pass the quota by at most
+     * one upload's size.
      */
     public UploadInfo store(InputStream body, String name, String contentType, long maxBytes, String tenant) {
         UUID id = JobIds.next(clock);
         boolean inserted = false;
         try {
+            long quota = quotas.uploadBytes(tenant);
+            long used = usage(tenant);
             FileDigest digest = FileDigest.empty();
             TextCheck text = new TextCheck();
             int seq = 0;
@@ -72,6 +79,10 @@ public class UploadStore {
                 if (part.length == 0) break;
                 if (digest.size() + part.length > maxBytes) {
                     throw new RefusedException("is larger than the limit of " + maxBytes + " bytes", RefusedException.Reason.TOO_LARGE);
+                }
+                if (used + digest.size() + part.length > quota) {
+                    throw new RefusedException("would take tenant '" + tenant + "' past its upload quota of " + quota
+                            + " bytes (" + used + " in use; delete uploads or wait for retention)", RefusedException.Reason.QUOTA);
                 }
                 text.check(part, digest.size(), false);
                 try (Connection c = dataSource.getConnection()) {
@@ -96,6 +107,18 @@ public class UploadStore {
             if (e instanceof IOException io) throw new UncheckedIOException(io);
             if (e instanceof SQLException sql) throw new IllegalStateException("could not store the upload: " + sql.getMessage(), sql);
             throw (RuntimeException) e;
+        }
+    }
+
+    /** Bytes of uploads the tenant keeps, finished or under way. */
+    private long usage(String tenant) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select coalesce(sum(size), 0) from longhaul.upload where tenant = ?")) {
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longhaul.core.sql.DatabaseErrors;
+import dev.longhaul.core.tenant.Quotas;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -286,11 +288,14 @@ public class JobRunner {
     private Result failed(Job job, UUID token, Throwable cause) {
         var database = DatabaseErrors.find(cause);
         boolean permanent = cause instanceof Failure.Discard
+                // a quota stays full until someone frees space
+                || cause instanceof Quotas.ExceededException
                 // the same input fails the same way: a data or integrity error ends the job at once
                 || database.map(DatabaseErrors::permanent).orElse(false)
                 // a job that exhausted a worker's memory twice would do it again
                 || (cause instanceof VirtualMachineError && job.attempt() >= 2);
-        String error = cause instanceof Failure.Discard || cause instanceof AttemptTimeout ? cause.getMessage()
+        String error = cause instanceof Failure.Discard || cause instanceof AttemptTimeout
+                || cause instanceof Quotas.ExceededException ? cause.getMessage()
                 : database.isPresent() ? DatabaseErrors.describe(database.get())
                 : cause instanceof VirtualMachineError ? cause.getClass().getSimpleName() + " on attempt " + job.attempt()
                         + (permanent ? "; not retried again" : "")

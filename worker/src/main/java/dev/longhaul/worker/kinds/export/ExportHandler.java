@@ -209,6 +209,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             PGConnection pg = connection.unwrap(PGConnection.class);
             long rows = onPlatformThread(() -> pg.getCopyAPI().copyOut(sql, parts), pg::cancelQuery);
             state.put("part", parts.finish());
+            artifacts.checkQuota(connection, artifactId, digest.size());
             state.put("digest", remember(digest));
             // were this chunk not to commit, the job would rebuild the digest from the stored parts
             digests.remove(before);

@@ -3,6 +3,7 @@ package dev.longhaul.worker.kinds.imports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longhaul.core.sql.DatabaseErrors;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.chunk.Checkpoint;
@@ -305,7 +306,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         try {
             return mergeRange(connection, staging, lines, dataset, target, key, upsert, lo, hi, jobId);
         } catch (SQLException e) {
-            if (!refusedRow(e)) throw e;
+            if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
             connection.rollback(before);
         }
         long[] total = new long[3];
@@ -318,9 +319,9 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
                 for (int i = 0; i < 3; i++) total[i] += counts[i];
                 connection.releaseSavepoint(one);
             } catch (SQLException e) {
-                if (!refusedRow(e)) throw e;
+                if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
                 connection.rollback(one);
-                reject(connection, jobId, List.of(line), List.of("refused by the database: " + firstLine(e.getMessage())));
+                reject(connection, jobId, List.of(line), List.of("refused by the database (" + DatabaseErrors.details(e) + ")"));
                 total[2]++;
             }
         }
@@ -369,17 +370,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         }
     }
 
-    /** Integrity (23…) and data (22…) errors are a row's fault; anything else is the job's. */
-    private static boolean refusedRow(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("23") || state.startsWith("22"));
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) return "";
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
+    private static final int MAX_REASON = 500;
 
     private static void reject(Connection connection, UUID jobId, List<Long> lines, List<String> reasons) throws SQLException {
         if (lines.isEmpty()) return;
@@ -388,7 +379,9 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             for (int i = 0; i < lines.size(); i++) {
                 s.setObject(1, jobId);
                 s.setLong(2, lines.get(i));
-                s.setString(3, reasons.get(i));
+                // reasons name columns and checks, never values; the bound keeps rejected.csv's parts small
+                String reason = reasons.get(i);
+                s.setString(3, reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…");
                 s.addBatch();
             }
             s.executeBatch();

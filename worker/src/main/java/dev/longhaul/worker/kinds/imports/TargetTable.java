@@ -91,7 +91,7 @@ final class TargetTable {
                 errors.add(column.name() + " is " + field.codePointCount(0, field.length()) + " characters long; at most "
                         + entry.maxLength());
             } else if ("email".equals(column.format()) && !Addresses.isEmail(field)) {
-                errors.add(column.name() + " '" + field + "' is not an email address");
+                errors.add(column.name() + " is not an email address");
             }
         }
         return errors.isEmpty() ? values : null;

@@ -90,6 +90,25 @@ class ImportTest {
     }
 
     @Test
+    void aRejectionNeverQuotesTheRowEvenAMegabyteField() throws Exception {
+        String megabyte = "q".repeat(1_000_000); // just under the longest row an import reads
+        String csv = "email,name,country,status\n"
+                + megabyte + ",Huge Email,DE,active\n"
+                + "impbig1@example.com,Huge Status,DE," + megabyte + "\n"
+                + "impbig2@example.com,Fine,DE,active\n";
+        Job job = run(upload(csv), "upsert");
+
+        assertThat(job.result().get("inserted").asLong()).isOne();
+        List<String> reasons = new ArrayList<>();
+        job.result().get("rejections").forEach(r -> reasons.add(r.get("reason").asText()));
+        assertThat(reasons).hasSize(2);
+        assertThat(reasons.get(0)).isEqualTo("email is not an email address");
+        assertThat(reasons.get(1)).startsWith("refused by the database (SQLSTATE 23514").contains("customers_status_check");
+        assertThat(String.join("", reasons)).doesNotContain("qqqq");
+        assertThat(rejectedFile(job.id())).doesNotContain("qqqq").hasSizeLessThan(500);
+    }
+
+    @Test
     void upsertUpdatesExistingRowsOnTheUniqueColumnAndInsertRejectsThem() throws Exception {
         run(upload("email,name,country\nimp1@example.com,One,DE\nimp2@example.com,Two,DE\n"), "upsert");
 

@@ -1,4 +1,4 @@
-package dev.longhaul.worker.run;
+package dev.longhaul.core.sql;
 
 import java.sql.SQLException;
 import java.util.Optional;
@@ -12,12 +12,12 @@ import org.postgresql.util.ServerErrorMessage;
  * SQLSTATE, constraint, table and column) and never the row: PostgreSQL's "Failing row contains
  * (…)" detail carries customer data.
  */
-final class DatabaseErrors {
+public final class DatabaseErrors {
     private DatabaseErrors() {
     }
 
     /** The first SQL error in the cause chain, if any. */
-    static Optional<SQLException> find(Throwable error) {
+    public static Optional<SQLException> find(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) return Optional.of(sql);
             if (t.getCause() == t) break;
@@ -25,8 +25,13 @@ final class DatabaseErrors {
         return Optional.empty();
     }
 
+    /** Whether the cause chain holds an SQL error with this SQLSTATE. */
+    public static boolean has(Throwable error, String sqlState) {
+        return find(error).map(e -> sqlState.equals(e.getSQLState())).orElse(false);
+    }
+
     /** Whether retrying cannot help: a data exception or an integrity violation. */
-    static boolean permanent(SQLException e) {
+    public static boolean permanent(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
@@ -48,8 +53,13 @@ final class DatabaseErrors {
      * server's message is left out: it may quote values ("Failing row contains (…)") or name a
      * host and port.
      */
-    static String describe(SQLException e) {
-        StringBuilder s = new StringBuilder(what(e.getSQLState())).append(" (SQLSTATE ").append(e.getSQLState());
+    public static String describe(SQLException e) {
+        return what(e.getSQLState()) + " (" + details(e) + ")";
+    }
+
+    /** SQLSTATE, constraint, table, column and type of the error: never a value. */
+    public static String details(SQLException e) {
+        StringBuilder s = new StringBuilder("SQLSTATE ").append(e.getSQLState());
         if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
             ServerErrorMessage m = psql.getServerErrorMessage();
             if (m.getConstraint() != null) s.append(", constraint ").append(m.getConstraint());
@@ -57,6 +67,6 @@ final class DatabaseErrors {
             if (m.getColumn() != null) s.append(", column ").append(m.getColumn());
             if (m.getDatatype() != null) s.append(", type ").append(m.getDatatype());
         }
-        return s.append(')').toString();
+        return s.toString();
     }
 }

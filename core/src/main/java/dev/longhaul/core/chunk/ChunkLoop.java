@@ -45,6 +45,12 @@ public final class ChunkLoop {
 
     public enum End { DONE, SLICE_OVER, CANCELLED, LOST_LEASE }
 
+    /** Told of each committed chunk: its rows, when it began and how long it took. */
+    @FunctionalInterface
+    public interface Observer {
+        void chunk(long rows, Instant began, Duration took);
+    }
+
     public record Result(End end, Checkpoint checkpoint) {
     }
 
@@ -55,6 +61,7 @@ public final class ChunkLoop {
     private final ObjectMapper mapper;
     private double rowsPerSecond;
     private Filter filter = Filter.NONE;
+    private Observer observer = (rows, began, took) -> { };
 
     public ChunkLoop(DataSource dataSource, ChunkSizer sizer, Fence fence, Clock clock, ObjectMapper mapper) {
         this.dataSource = dataSource;
@@ -68,6 +75,12 @@ public final class ChunkLoop {
     public ChunkLoop paced(double rowsPerSecond) {
         if (!(rowsPerSecond > 0)) throw new IllegalArgumentException("need a positive rate");
         this.rowsPerSecond = rowsPerSecond;
+        return this;
+    }
+
+    /** Tells {@code observer} of every chunk committed (for meters and traces). */
+    public ChunkLoop observed(Observer observer) {
+        this.observer = observer;
         return this;
     }
 
@@ -89,6 +102,9 @@ public final class ChunkLoop {
         Checkpoint checkpoint = start;
         Filter onKey = filter.onKey(dataset);
         Instant began = clock.instant();
+        // the rate counts everything between commits: pacing waits and the slice's own start too,
+        // so a throttled job reports the rate it really keeps, and an ETA that holds
+        Instant lastCommit = began;
         while (true) {
             Instant deadline = sliceDeadline.get();
             if (!clock.instant().isBefore(deadline)) return new Result(End.SLICE_OVER, checkpoint);
@@ -105,6 +121,7 @@ public final class ChunkLoop {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
+                    Instant chunkBegan = clock.instant();
                     long t0 = System.nanoTime();
                     Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize(), onKey);
                     if (bound == null) {
@@ -119,8 +136,12 @@ public final class ChunkLoop {
                     long rows = step.apply(connection, checkpoint.lastKey(), hi, bound.rows(), state);
                     long t2 = System.nanoTime();
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                    double chunkRate = rows / Math.max(1e-6, took.toNanos() / 1e9);
+                    Duration sinceLast = Duration.between(lastCommit, clock.instant());
+                    double chunkRate = rows / Math.max(1e-6, Math.max(took.toNanos(), sinceLast.toNanos()) / 1e9);
                     Double rate = checkpoint.rate() == null ? chunkRate : 0.7 * checkpoint.rate() + 0.3 * chunkRate;
+                    // a paced loop keeps its pace on average: a chunk done in a burst before the
+                    // wait it owes never reports more
+                    if (rowsPerSecond > 0) rate = Math.min(rate, rowsPerSecond);
                     Checkpoint next = new Checkpoint(hi, checkpoint.done() + rows, checkpoint.total(),
                             sizer.next(checkpoint.chunkSize(), took), rate, state);
                     String json = mapper.writeValueAsString(next);
@@ -131,6 +152,8 @@ public final class ChunkLoop {
                         return new Result(cancelled ? End.CANCELLED : End.LOST_LEASE, checkpoint);
                     }
                     connection.commit();
+                    lastCommit = clock.instant();
+                    observer.chunk(rows, chunkBegan, took);
                     if (LOG.isDebugEnabled()) {
                         LOG.debugf("job %s: chunk of %d rows: bound %d ms, work %d ms, checkpoint and commit %d ms",
                                 fence.jobId(), rows, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,

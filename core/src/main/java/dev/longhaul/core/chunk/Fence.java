@@ -42,7 +42,9 @@ public final class Fence {
     /** Writes the checkpoint; false when the lease was lost or the job cancelled. */
     public boolean checkpoint(Connection connection, String checkpointJson, long done, Long total, String unit,
             Double rate) throws SQLException {
-        return LeaseQueries.checkpoint(connection, jobId, token, checkpointJson, done, total, unit, rate,
+        // an estimated total that the work outgrew is raised to what is done: progress never passes 100%
+        Long bounded = total == null ? null : Math.max(total, done);
+        return LeaseQueries.checkpoint(connection, jobId, token, checkpointJson, done, bounded, unit, rate,
                 clock.instant().plus(lease));
     }
 

@@ -7,6 +7,9 @@ import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.message.JobMessage;
 import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -33,6 +36,15 @@ public class DeadLetters {
     ObjectMapper mapper;
     @Inject
     JobMaintenance maintenance;
+    @Inject
+    MeterRegistry meters;
+    private Counter deadLetters;
+
+    @PostConstruct
+    void meters() {
+        deadLetters = Counter.builder("longhaul.dead.letters").description("Messages taken from the dead-letter queue")
+                .register(meters);
+    }
 
     /** Takes up to {@code limit} dead-lettered messages; returns the jobs to publish again. */
     public List<JobRef> drain(int limit) {
@@ -59,6 +71,7 @@ public class DeadLetters {
         // acked only once the jobs are marked: a crash in between leaves the messages for the next pass
         List<JobRef> waiting = QuarkusTransaction.requiringNew().call(() -> maintenance.takeDeadLettered(ids, JobRef::new));
         channel.basicAck(lastTag, true);
+        deadLetters.increment(ids.size() + notJobs);
         LOG.infof("dead-letter queue: %d messages; %d jobs still waiting are published again, %d of jobs that ran "
                 + "or ended and %d that were not job messages dropped", ids.size() + notJobs, waiting.size(),
                 ids.size() - waiting.size(), notJobs);

@@ -9,6 +9,8 @@ import com.rabbitmq.client.Connection;
 import dev.longhaul.core.job.JobQueries;
 import dev.longhaul.core.message.JobMessage;
 import dev.longhaul.core.message.Lanes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +60,9 @@ public class JobPublisher {
     DispatchConfig config;
     @Inject
     JobQueries queries;
+    @Inject
+    MeterRegistry meters;
+    private Timer confirmLatency;
 
     private final BlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
     /** Messages published and not yet confirmed, by their channel's publish sequence number. */
@@ -72,14 +77,22 @@ public class JobPublisher {
     private long lastFailureLog;
 
     /** A job on its way: its future completes true once confirmed and its marker cleared, else false. */
-    private record Outgoing(JobRef job, CompletableFuture<Boolean> done, long[] sentAt) {
+    private static final class Outgoing {
+        final JobRef job;
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        /** When the sender thread published it (System.nanoTime); read by the confirm listener. */
+        volatile long sentAt;
+
         Outgoing(JobRef job) {
-            this(job, new CompletableFuture<>(), new long[1]);
+            this.job = job;
         }
     }
 
     @PostConstruct
     void start() {
+        confirmLatency = Timer.builder("longhaul.publish.confirm")
+                .description("From publishing a job message to RabbitMQ's confirm (or nack) of it")
+                .publishPercentileHistogram().register(meters);
         markers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("longhaul-publish-markers").factory());
         long every = config.markerDelay().toMillis();
         markers.scheduleWithFixedDelay(this::clearMarkers, every, every, TimeUnit.MILLISECONDS);
@@ -108,8 +121,8 @@ public class JobPublisher {
         long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
         for (Outgoing o : sent) {
             try {
-                if (o.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    confirmed.add(o.job().id());
+                if (o.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    confirmed.add(o.job.id());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -140,7 +153,7 @@ public class JobPublisher {
                 return;
             } catch (RuntimeException e) {
                 LOG.warnf("publisher: %s", e.toString());
-                batch.forEach(o -> o.done().complete(false));
+                batch.forEach(o -> o.done.complete(false));
             } finally {
                 batch.clear();
             }
@@ -158,20 +171,20 @@ public class JobPublisher {
                 LOG.warnf("cannot reach RabbitMQ at %s (%s); %d jobs stay marked for the republisher",
                         broker.describe(), e.toString(), batch.size());
             }
-            batch.forEach(o -> o.done().complete(false));
+            batch.forEach(o -> o.done.complete(false));
             return;
         }
         int i = 0;
         try {
             for (; i < batch.size(); i++) {
                 Outgoing o = batch.get(i);
-                o.sentAt()[0] = System.nanoTime();
+                o.sentAt = System.nanoTime();
                 inFlight.put(ch.getNextPublishSeqNo(), o);
-                ch.basicPublish(Lanes.EXCHANGE, o.job().queue(), false, properties(o.job().id()), body(o.job().id()));
+                ch.basicPublish(Lanes.EXCHANGE, o.job.queue(), false, properties(o.job.id()), body(o.job.id()));
             }
         } catch (Exception e) {
             LOG.warnf("publishing to RabbitMQ failed (%s); unconfirmed jobs stay marked for the republisher", e.toString());
-            for (; i < batch.size(); i++) batch.get(i).done().complete(false);
+            for (; i < batch.size(); i++) batch.get(i).done.complete(false);
             reset();
         }
     }
@@ -209,11 +222,13 @@ public class JobPublisher {
             Outgoing o = inFlight.remove(seq);
             settled = o == null ? List.of() : List.of(o);
         }
+        long now = System.nanoTime();
         for (Outgoing o : settled) {
+            confirmLatency.record(now - o.sentAt, TimeUnit.NANOSECONDS);
             if (ack) {
                 toClear.add(o);
             } else {
-                o.done().complete(false);
+                o.done.complete(false);
             }
         }
     }
@@ -229,19 +244,19 @@ public class JobPublisher {
         if (batch.isEmpty()) return;
         boolean cleared;
         try {
-            queries.markPublished(batch.stream().map(o -> o.job().id()).collect(Collectors.toSet()));
+            queries.markPublished(batch.stream().map(o -> o.job.id()).collect(Collectors.toSet()));
             cleared = true;
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("could not clear the publish marker of %d jobs (%s); they may be sent twice", batch.size(), e.toString());
             cleared = false;
         }
-        for (Outgoing o : batch) o.done().complete(cleared);
+        for (Outgoing o : batch) o.done.complete(cleared);
     }
 
     /** Messages whose confirm is overdue are given up: their markers stay set, and the channel is reopened. */
     private void expireStale() {
         var oldest = inFlight.firstEntry();
-        if (oldest != null && System.nanoTime() - oldest.getValue().sentAt()[0] > config.confirmTimeout().toNanos()) {
+        if (oldest != null && System.nanoTime() - oldest.getValue().sentAt > config.confirmTimeout().toNanos()) {
             LOG.warnf("RabbitMQ confirmed nothing for %d s; reopening the channel", config.confirmTimeout().toSeconds());
             reset();
         }
@@ -250,7 +265,7 @@ public class JobPublisher {
     private void failInFlight() {
         var all = new ArrayList<>(inFlight.values());
         inFlight.clear();
-        all.forEach(o -> o.done().complete(false));
+        all.forEach(o -> o.done.complete(false));
     }
 
     private void reset() {

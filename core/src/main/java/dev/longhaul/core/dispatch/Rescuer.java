@@ -3,6 +3,9 @@ package dev.longhaul.core.dispatch;
 import dev.longhaul.core.job.JobMaintenance;
 import dev.longhaul.core.job.JobStore;
 import dev.longhaul.core.job.Transition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -23,10 +26,20 @@ public class Rescuer {
     JobStore store;
     @Inject
     DispatchConfig config;
+    @Inject
+    MeterRegistry meters;
+    private Counter rescues;
+
+    @PostConstruct
+    void meters() {
+        rescues = Counter.builder("longhaul.rescues").description("Jobs taken back from a worker whose lease expired")
+                .register(meters);
+    }
 
     /** One pass, in the caller's transaction; returns the re-queued jobs, for the caller to publish. */
     List<JobRef> rescueExpired() {
         List<JobMaintenance.Rescued> rescued = maintenance.rescueExpired(config.republishBatch());
+        rescues.increment(rescued.size());
         for (JobMaintenance.Rescued r : rescued) {
             boolean failed = r.state() == Transition.FAIL.to();
             store.event(r.id(), failed ? "failed" : "rescued", r.attempt(), null,

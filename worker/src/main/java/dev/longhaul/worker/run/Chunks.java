@@ -1,5 +1,6 @@
 package dev.longhaul.worker.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.chunk.Checkpoint;
@@ -33,13 +34,15 @@ public class Chunks {
     Clock clock;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    JobMetrics metrics;
 
     public Fence fence(JobContext<?> context) {
         return new Fence(context.jobId(), context.leaseToken(), worker.lease(), clock);
     }
 
     public ChunkLoop loop(JobContext<?> context) {
-        return new ChunkLoop(dataSource, config.sizer(), fence(context), clock, mapper);
+        return observed(context, new ChunkLoop(dataSource, config.sizer(), fence(context), clock, mapper));
     }
 
     /**
@@ -55,8 +58,27 @@ public class Chunks {
     public ChunkLoop loop(JobContext<?> context, java.time.Duration target, int maxRows, double growth) {
         // a small maximum (a slow rate limit) wins over the usual minimum
         int max = Math.max(1, maxRows);
-        return new ChunkLoop(dataSource, new ChunkSizer(Math.min(config.minRows(), max), max, target, growth),
-                fence(context), clock, mapper);
+        return observed(context, new ChunkLoop(dataSource, new ChunkSizer(Math.min(config.minRows(), max), max, target, growth),
+                fence(context), clock, mapper));
+    }
+
+    private ChunkLoop observed(JobContext<?> context, ChunkLoop loop) {
+        return loop.observed((rows, began, took) -> metrics.rows(context.kind(), rows));
+    }
+
+    /**
+     * Records progress outside a chunk loop (a job that waits rather than walks), fenced like a
+     * checkpoint: false if the job is no longer this run's.
+     */
+    public boolean progress(JobContext<?> context, JsonNode checkpoint, long done, long total, String unit)
+            throws SQLException {
+        try (Connection connection = transaction()) {
+            boolean held = fence(context).checkpoint(connection, mapper.writeValueAsString(checkpoint), done, total, unit, null);
+            connection.commit();
+            return held;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -78,16 +100,38 @@ public class Chunks {
         }
     }
 
+    private static long count(Connection connection, Dataset dataset, Filter filter) throws SQLException {
+        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
+        try (PreparedStatement s = connection.prepareStatement(
+                "select count(*) from " + dataset.from() + " where " + filter.render(params))) {
+            params.bind(s, 1);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /**
      * The job's checkpoint, or, for a job that has none yet, a first one: the planner's estimate
      * of the matching rows as the total, {@code initialRows} to start with, and {@code state}.
      */
     public Checkpoint resumeOrStart(JobContext<?> context, Dataset dataset, Filter filter, int initialRows,
             ObjectNode state) throws SQLException {
+        return resumeOrStart(context, dataset, filter, initialRows, state, false);
+    }
+
+    /**
+     * As {@link #resumeOrStart(JobContext, Dataset, Filter, int, ObjectNode)}, with the exact count
+     * of the matching rows as the total when {@code exact}: for jobs slow per row (a campaign at a
+     * rate limit), where one count is cheap beside the work and an estimate would mislead for hours.
+     */
+    public Checkpoint resumeOrStart(JobContext<?> context, Dataset dataset, Filter filter, int initialRows,
+            ObjectNode state, boolean exact) throws SQLException {
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
         if (checkpoint != null) return checkpoint;
         try (Connection connection = transaction()) {
-            long total = estimate(connection, dataset, filter);
+            long total = exact ? count(connection, dataset, filter) : estimate(connection, dataset, filter);
             connection.rollback();
             return Checkpoint.start(total, initialRows, state);
         }

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  *                      often, it comes at once when the worker drains for shutdown
  * @param stopFlag      true once the worker drains: the slice ends at the next chunk
  */
-public record JobContext<P>(UUID jobId, UUID leaseToken, P params, int attempt, JsonNode checkpoint,
+public record JobContext<P>(UUID jobId, String kind, UUID leaseToken, P params, int attempt, JsonNode checkpoint,
         Instant startedAt, Instant asOf, Instant sliceDeadline, Clock clock, BooleanSupplier cancelFlag,
         BooleanSupplier stopFlag) {
 

@@ -51,6 +51,7 @@ public class JobRunner {
     private final RetryPolicy retryPolicy;
     private final Claimer claimer;
     private final Completer completer;
+    private final JobMetrics metrics;
     /** Each lane's slots: how many of its jobs may run at once. */
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
@@ -63,10 +64,13 @@ public class JobRunner {
 
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
-            RetryConfig retry, Clock clock, Claimer claimer, Completer completer, Instance<JobHandler<?>> all) {
+            RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics,
+            Instance<JobHandler<?>> all) {
         this.claimer = claimer;
         this.completer = completer;
+        this.metrics = metrics;
         Lanes.ALL.forEach(lane -> slots.put(lane, new Semaphore(config.concurrency(lane))));
+        metrics.watchRunning(lane -> config.concurrency(lane) - slots.get(lane).availablePermits());
         this.store = store;
         this.kinds = kinds;
         this.publisher = publisher;
@@ -132,9 +136,11 @@ public class JobRunner {
                 Job job = claimed.get();
                 UUID token = job.leaseToken();
                 Instant attemptDeadline = attemptDeadline(job);
-                if (!clock.instant().isBefore(attemptDeadline)) {
-                    return failed(job, token, new AttemptTimeout(job, timeout(job)));
+                Instant claimedAt = clock.instant();
+                if (!claimedAt.isBefore(attemptDeadline)) {
+                    return counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
                 }
+                metrics.started(job, claimedAt);
                 leases.hold(jobId, token, attemptDeadline);
                 try {
                     Outcome outcome = null;
@@ -146,12 +152,14 @@ public class JobRunner {
                     }
                     slots.release();
                     slotHeld = false;
-                    if (failure != null) return failed(job, token, failure);
-                    if (outcome instanceof Outcome.Continue && !clock.instant().isBefore(attemptDeadline)) {
+                    Instant returned = clock.instant();
+                    metrics.ran(job, Duration.between(claimedAt, returned));
+                    if (failure != null) return counted(job, failed(job, token, failure));
+                    if (outcome instanceof Outcome.Continue && !returned.isBefore(attemptDeadline)) {
                         // the slice ended at the attempt's deadline, not the slice's: this attempt failed
-                        return failed(job, token, new AttemptTimeout(job, timeout(job)));
+                        return counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
                     }
-                    return finish(job, token, outcome);
+                    return counted(job, finish(job, token, outcome));
                 } finally {
                     leases.release(jobId);
                 }
@@ -164,6 +172,20 @@ public class JobRunner {
                 running.notifyAll();
             }
         }
+    }
+
+    /** Counts a slice's result in the job meters: finished states and retries. */
+    private Result counted(Job job, Result result) {
+        switch (result) {
+            case SUCCEEDED -> metrics.finished(job, "SUCCEEDED");
+            case FAILED -> metrics.finished(job, "FAILED");
+            case CANCELLED -> metrics.finished(job, "CANCELLED");
+            case RETRYING -> metrics.retrying(job);
+            default -> {
+                // a slice that did not end its job
+            }
+        }
+        return result;
     }
 
     private static void acquireSlot(Semaphore slots) {
@@ -220,7 +242,7 @@ public class JobRunner {
         Instant now = clock.instant();
         Instant sliceEnd = now.plus(config.slice());
         // the timeout is enforced at chunk boundaries: the slice ends no later than the attempt may
-        var context = new JobContext<>(job.id(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
+        var context = new JobContext<>(job.id(), job.kind(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
                 job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(),
                 sliceEnd.isBefore(attemptDeadline) ? sliceEnd : attemptDeadline, clock,
                 () -> leases.cancelRequested(job.id()), () -> draining);

@@ -83,7 +83,7 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
 
         int rate = params.ratePerSecond();
         Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, Math.min(rate, chunks.initialRows()),
-                mapper.createObjectNode());
+                mapper.createObjectNode(), true);
         ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(1), rate, ChunkSizer.GENTLE).paced(rate).within(filter);
         String select = select(dataset, filter, to, fields);
 

@@ -125,6 +125,28 @@ class BulkUpdateTest {
         assertThat(differences()).isZero();
     }
 
+    @Test
+    void aPacedUpdateReportsTheRateItKeepsPausesIncluded() throws Exception {
+        // 5,000 rows at 2,000 rows/s: about 2.5 s, most of it waiting for the pace
+        Job job = Job.submit(new JobSpec("bulk-update", mapper.readTree("""
+                {"dataset":"orders","filter":[{"field":"id","op":">","value":5000000},{"field":"id","op":"<=","value":5005000}],
+                 "set":{"note":"paced"},"maxRowsPerSecond":2000}"""), "bulk", 0, null, 1, null, null), clock);
+        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
+        publisher.publish(List.of(new JobRef(job.id(), "bulk")));
+        List<Double> rates = new java.util.ArrayList<>();
+        List<long[]> progress = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Job now = QuarkusTransaction.requiringNew().call(() -> store.find(job.id()).orElseThrow());
+            if (now.progressRate() != null) rates.add(now.progressRate());
+            if (now.progressTotal() != null) progress.add(new long[] {now.progressDone(), now.progressTotal()});
+            return now.state().isFinished();
+        });
+        assertThat(state(job.id())).isEqualTo(JobState.SUCCEEDED);
+        assertThat(rates).as("rates reported while it ran").isNotEmpty()
+                .allSatisfy(rate -> assertThat(rate).isLessThan(2000 * 1.5));
+        assertThat(progress).allSatisfy(p -> assertThat(p[0]).isLessThanOrEqualTo(p[1]));
+    }
+
     private JsonNode run(String params) throws Exception {
         Job done = finish(params, 1);
         assertThat(done.state()).as("job %s: %s", done.id(), done.error()).isEqualTo(JobState.SUCCEEDED);

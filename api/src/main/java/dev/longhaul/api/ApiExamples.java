@@ -49,7 +49,8 @@ public final class ApiExamples {
              "startedAt": null, "finishedAt": null, "cancelRequested": false,
              "progress": {"done": 0, "total": null, "unit": null, "ratePerSecond": null, "etaSeconds": null},
              "result": null, "error": null, "artifacts": [], "scheduleId": null, "scheduledFor": null,
-             "tenant": "acme", "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18"}""";
+             "tenant": "acme", "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18",
+             "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}""";
 
     public static final String JOB_SUCCEEDED = """
             {"id": "01a1f2d0-13aa-7f02-b6c1-8d4e7a9b0c25", "kind": "export", "queue": "bulk", "priority": 0,
@@ -69,7 +70,8 @@ public final class ApiExamples {
                             "contentType": "text/csv; charset=utf-8",
                             "url": "/api/jobs/01a1f2d0-13aa-7f02-b6c1-8d4e7a9b0c25/artifacts/orders.csv"}],
              "scheduleId": null, "scheduledFor": null, "tenant": "acme",
-             "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18"}""";
+             "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18",
+             "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}""";
 
     public static final String JOB_CANCELLED = """
             {"id": "01a1f2c4-7e10-7b3a-9c55-3f8e2d1a6b40", "kind": "sleep", "queue": "default", "priority": 0,
@@ -78,7 +80,8 @@ public final class ApiExamples {
              "startedAt": null, "finishedAt": "2026-11-21T09:30:01.935860Z", "cancelRequested": false,
              "progress": {"done": 0, "total": null, "unit": null, "ratePerSecond": null, "etaSeconds": null},
              "result": null, "error": null, "artifacts": [], "scheduleId": null, "scheduledFor": null,
-             "tenant": "acme", "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18"}""";
+             "tenant": "acme", "submittedBy": "01a1e8b0-2f4d-7c11-8e0a-5b7d9c3e2f18",
+             "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}""";
 
     public static final String JOB_PAGE = "{\"items\": [" + JOB_SUCCEEDED + "],\n \"next\": \"01a1f2d0-13aa-7f02-b6c1-8d4e7a9b0c25\"}";
 

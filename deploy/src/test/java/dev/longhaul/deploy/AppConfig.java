@@ -84,7 +84,8 @@ final class AppConfig {
      * <li>the passwords the prod profile refuses at their development value
      * ({@code DefaultCredentials}' {@code *password*} properties);</li>
      * <li>properties whose default points at this machine (127.0.0.1, localhost): the database
-     * and the broker.</li>
+     * and the broker. A default that is itself a {@code ${other:fallback}} expression is an
+     * optional setting with its own switch (the OTLP collector), not a requirement.</li>
      * </ul>
      */
     Set<String> requiredEnv() {
@@ -99,7 +100,7 @@ final class AppConfig {
         }
         required.addAll(refusedDevelopmentPasswords());
         values.forEach((key, value) -> {
-            if (LOOPBACK.matcher(value).find()) required.add(envName(key));
+            if (LOOPBACK.matcher(value).find() && !value.startsWith("${")) required.add(envName(key));
         });
         return required;
     }

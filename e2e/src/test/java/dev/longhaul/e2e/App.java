@@ -26,12 +26,15 @@ final class App implements AutoCloseable {
     final int port;
     /** The management interface: health and metrics. */
     final int managementPort;
+    /** Where the process writes its console. */
+    final Path log;
     private final Process process;
 
-    private App(String name, int port, int managementPort, Process process) {
+    private App(String name, int port, int managementPort, Path log, Process process) {
         this.name = name;
         this.port = port;
         this.managementPort = managementPort;
+        this.log = log;
         this.process = process;
     }
 
@@ -66,7 +69,7 @@ final class App implements AutoCloseable {
         // the local services use the development passwords, which production apps refuse otherwise
         env.put("LONGHAUL_ALLOW_DEFAULT_CREDENTIALS", "true");
         env.putAll(extraEnv);
-        App app = new App(module, port, managementPort, builder.start());
+        App app = new App(module, port, managementPort, log, builder.start());
         app.awaitReady();
         return app;
     }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an operator watches, from the packaged apps: every metric the Grafana dashboard
- * ({@code deploy/grafana/longhaul.json}) queries is served by the apps once they have done some
- * work.
+ * What an operator watches, from the packaged apps: a job's trace id in its JSON and in the
+ * worker's log, and every metric the Grafana dashboard ({@code deploy/grafana/longhaul.json})
+ * queries, served by the apps once they have done some work.
  */
 class ObservabilityE2ETest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -55,14 +55,18 @@ class ObservabilityE2ETest {
     }
 
     @Test
-    void everyMetricTheDashboardQueriesIsServed() throws Exception {
+    void jobsCarryTheirTraceAndEveryMetricTheDashboardQueriesIsServed() throws Exception {
         // work that moves every meter: a chunked export, a job that fails once and is retried
         String export = jobs.submit("""
                 {"kind":"export","params":{"dataset":"customers","columns":["id","email"],
                  "filter":[{"field":"id","op":">","value":9100000}]}}""");
         String flaky = jobs.submit("{\"kind\":\"fail\",\"params\":{\"attempts\":1},\"maxAttempts\":3}");
-        jobs.awaitSuccess(export, Duration.ofSeconds(60));
+        String traceId = jobs.awaitSuccess(export, Duration.ofSeconds(60)).path("traceId").asText();
         jobs.awaitSuccess(flaky, Duration.ofSeconds(60));
+
+        // the job's trace is its submit's, and the worker's log lines about the job carry it
+        assertThat(traceId).matches("[0-9a-f]{32}");
+        assertThat(Files.readAllLines(worker.log)).anySatisfy(line -> assertThat(line).contains(export).contains(traceId));
 
         Set<String> wanted = new TreeSet<>();
         Matcher m = METRIC.matcher(Files.readString(App.ROOT.resolve("deploy/grafana/longhaul.json")));

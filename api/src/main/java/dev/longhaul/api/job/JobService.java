@@ -93,7 +93,7 @@ public class JobService {
             throw new IllegalStateException("inserting the job: " + e.getMessage(), e);
         }
         if (job.toPublish()) {
-            publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
+            publisher.publishLater(List.of(new JobRef(job.id(), job.queue(), job.traceParent())));
         }
         return new Submitted(job, false);
     }
@@ -124,7 +124,7 @@ public class JobService {
         } catch (SQLException e) {
             throw new IllegalStateException("inserting the jobs: " + e.getMessage(), e);
         }
-        List<JobRef> due = jobs.stream().filter(Job::toPublish).map(j -> new JobRef(j.id(), j.queue())).toList();
+        List<JobRef> due = jobs.stream().filter(Job::toPublish).map(j -> new JobRef(j.id(), j.queue(), j.traceParent())).toList();
         if (!due.isEmpty()) {
             publisher.publishLater(due);
         }
@@ -236,7 +236,7 @@ public class JobService {
             store.event(uuid, "retried", 0, null, "after " + before.state() + " on attempt " + before.attempt());
             return before;
         });
-        publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
+        publisher.publishLater(List.of(new JobRef(job.id(), job.queue(), job.traceParent())));
         return get(id);
     }
 

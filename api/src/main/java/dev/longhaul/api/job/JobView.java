@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
         int attempt, int maxAttempts, Integer timeoutSeconds, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
         boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts,
-        UUID scheduleId, Instant scheduledFor, String tenant, UUID submittedBy) {
+        UUID scheduleId, Instant scheduledFor, String tenant, UUID submittedBy, String traceId) {
 
     /**
      * @param ratePerSecond units per second over the recent chunks, or null before the first
@@ -42,7 +42,7 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
                 job.cancelRequested(), progress, job.result(), job.error(),
                 files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
                         "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList(),
-                job.scheduleId(), job.scheduledFor(), job.tenant(), job.submittedBy());
+                job.scheduleId(), job.scheduledFor(), job.tenant(), job.submittedBy(), job.traceId());
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */

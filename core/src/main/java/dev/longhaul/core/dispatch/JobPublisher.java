@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import dev.longhaul.core.job.JobQueries;
+import dev.longhaul.core.trace.Traces;
 import dev.longhaul.core.message.JobMessage;
 import dev.longhaul.core.message.Lanes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -180,7 +182,7 @@ public class JobPublisher {
                 Outgoing o = batch.get(i);
                 o.sentAt = System.nanoTime();
                 inFlight.put(ch.getNextPublishSeqNo(), o);
-                ch.basicPublish(Lanes.EXCHANGE, o.job.queue(), false, properties(o.job.id()), body(o.job.id()));
+                ch.basicPublish(Lanes.EXCHANGE, o.job.queue(), false, properties(o.job), body(o.job.id()));
             }
         } catch (Exception e) {
             LOG.warnf("publishing to RabbitMQ failed (%s); unconfirmed jobs stay marked for the republisher", e.toString());
@@ -279,9 +281,11 @@ public class JobPublisher {
         failInFlight();
     }
 
-    private static AMQP.BasicProperties properties(UUID id) {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-                .messageId(id.toString()).build();
+    private static AMQP.BasicProperties properties(JobRef job) {
+        var properties = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
+                .messageId(job.id().toString());
+        if (job.traceParent() != null) properties.headers(Map.of(Traces.HEADER, job.traceParent()));
+        return properties.build();
     }
 
     private byte[] body(UUID id) {

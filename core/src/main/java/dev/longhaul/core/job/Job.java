@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.tenant.Scope;
+import dev.longhaul.core.trace.Traces;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -93,6 +94,9 @@ public class Job {
     /** The API key that submitted the job; null for scheduled jobs and jobs from before keys. */
     @Column(name = "submitted_by")
     private UUID submittedBy;
+    /** The W3C traceparent of the span that made the job, or null. */
+    @Column(name = "trace_parent")
+    private String traceParent;
     @Version
     private long version;
 
@@ -129,6 +133,7 @@ public class Job {
         job.timeoutSeconds = spec.timeoutSeconds();
         job.tenant = tenant;
         job.submittedBy = submittedBy;
+        job.traceParent = Traces.currentParent();
         return job;
     }
 
@@ -172,6 +177,7 @@ public class Job {
         job.scheduledFor = instant(rs, "scheduled_for");
         job.tenant = rs.getString("tenant");
         job.submittedBy = rs.getObject("submitted_by", UUID.class);
+        job.traceParent = rs.getString("trace_parent");
         job.version = rs.getLong("version");
         return job;
     }
@@ -200,6 +206,9 @@ public class Job {
 
     public String tenant() { return tenant; }
     public UUID submittedBy() { return submittedBy; }
+    public String traceParent() { return traceParent; }
+    /** The id of the trace the job belongs to, or null. */
+    public String traceId() { return Traces.traceId(traceParent); }
     public UUID scheduleId() { return scheduleId; }
     public Instant scheduledFor() { return scheduledFor; }
     public UUID id() { return id; }

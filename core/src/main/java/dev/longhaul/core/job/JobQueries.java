@@ -44,14 +44,14 @@ import javax.sql.DataSource;
 public class JobQueries {
     private static final String INSERT = """
             insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
-                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by)
+                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent)
             select u.id, u.kind, u.queue, u.priority, u.state, cast(u.params as jsonb), u.max_attempts,
                 cast(u.run_at as timestamptz), cast(u.created_at as timestamptz), cast(u.enqueued_at as timestamptz),
-                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by
+                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by, u.trace_parent
             from unnest(?::uuid[], ?::text[], ?::text[], ?::int2[], ?::text[], ?::text[], ?::int4[], ?::text[],
-                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[])
+                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[], ?::text[])
                  as u(id, kind, queue, priority, state, params, max_attempts, run_at, created_at, enqueued_at,
-                      idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by)""";
+                      idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent)""";
 
     /**
      * {@link Transition#CLAIM} for many deliveries (or {@link Transition#REQUEUE} and a claim, for a
@@ -133,7 +133,7 @@ public class JobQueries {
         UUID[] ids = new UUID[n];
         String[] kinds = new String[n], queues = new String[n], states = new String[n], params = new String[n],
                 runAt = new String[n], createdAt = new String[n], enqueuedAt = new String[n], keys = new String[n],
-                hashes = new String[n], tenants = new String[n];
+                hashes = new String[n], tenants = new String[n], traceParents = new String[n];
         UUID[] submitters = new UUID[n];
         Short[] priorities = new Short[n];
         Integer[] maxAttempts = new Integer[n], timeouts = new Integer[n];
@@ -156,6 +156,7 @@ public class JobQueries {
             timeouts[i] = job.timeoutSeconds();
             tenants[i] = job.tenant();
             submitters[i] = job.submittedBy();
+            traceParents[i] = job.traceParent();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setArray(1, c.createArrayOf("uuid", ids));
@@ -174,6 +175,7 @@ public class JobQueries {
             s.setArray(14, c.createArrayOf("int4", timeouts));
             s.setArray(15, c.createArrayOf("text", tenants));
             s.setArray(16, c.createArrayOf("uuid", submitters));
+            s.setArray(17, c.createArrayOf("text", traceParents));
             s.executeUpdate();
         }
     }

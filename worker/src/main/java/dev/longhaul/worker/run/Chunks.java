@@ -12,6 +12,7 @@ import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Filter;
 import dev.longhaul.core.dataset.SqlBuilder;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -36,6 +37,8 @@ public class Chunks {
     ObjectMapper mapper;
     @Inject
     JobMetrics metrics;
+    @Inject
+    Tracer tracer;
 
     public Fence fence(JobContext<?> context) {
         return new Fence(context.jobId(), context.leaseToken(), worker.lease(), clock);
@@ -62,8 +65,13 @@ public class Chunks {
                 fence(context), clock, mapper));
     }
 
+    /** Each chunk counts its rows in the meters and is a span of the job's slice, with its rows and time. */
     private ChunkLoop observed(JobContext<?> context, ChunkLoop loop) {
-        return loop.observed((rows, began, took) -> metrics.rows(context.kind(), rows));
+        return loop.observed((rows, began, took) -> {
+            metrics.rows(context.kind(), rows);
+            tracer.spanBuilder("chunk").setStartTimestamp(began).setAttribute("longhaul.chunk.rows", rows)
+                    .setAttribute("longhaul.chunk.ms", took.toMillis()).startSpan().end(began.plus(took));
+        });
     }
 
     /**

@@ -3,6 +3,12 @@ package dev.longhaul.worker.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.sql.DatabaseErrors;
 import dev.longhaul.core.tenant.Quotas;
+import dev.longhaul.core.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -30,6 +36,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Runs one slice of one job: claim it under a new lease token ({@link Claimer}, in a batch with
@@ -52,6 +59,7 @@ public class JobRunner {
     private final Claimer claimer;
     private final Completer completer;
     private final JobMetrics metrics;
+    private final Tracer tracer;
     /** Each lane's slots: how many of its jobs may run at once. */
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
@@ -64,8 +72,9 @@ public class JobRunner {
 
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
-            RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics,
+            RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics, Tracer tracer,
             Instance<JobHandler<?>> all) {
+        this.tracer = tracer;
         this.claimer = claimer;
         this.completer = completer;
         this.metrics = metrics;
@@ -137,31 +146,49 @@ public class JobRunner {
                 UUID token = job.leaseToken();
                 Instant attemptDeadline = attemptDeadline(job);
                 Instant claimedAt = clock.instant();
-                if (!claimedAt.isBefore(attemptDeadline)) {
-                    return counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
-                }
-                metrics.started(job, claimedAt);
-                leases.hold(jobId, token, attemptDeadline);
-                try {
-                    Outcome outcome = null;
-                    Throwable failure = null;
+                // the slice continues the job's trace (its submit's, or its schedule fire's), and
+                // every log line about it carries the job and trace ids
+                Span span = tracer.spanBuilder("job " + job.kind()).setParent(Traces.context(job.traceParent()))
+                        .setSpanKind(SpanKind.CONSUMER).setAttribute("longhaul.job.id", jobId.toString())
+                        .setAttribute("longhaul.job.kind", job.kind()).setAttribute("longhaul.job.attempt", job.attempt())
+                        .setAttribute("longhaul.lane", lane).startSpan();
+                Result result = null;
+                try (Scope traced = span.makeCurrent()) {
+                    MDC.put("jobId", jobId.toString());
+                    MDC.put("traceId", span.getSpanContext().getTraceId());
+                    if (!claimedAt.isBefore(attemptDeadline)) {
+                        return result = counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
+                    }
+                    metrics.started(job, claimedAt);
+                    leases.hold(jobId, token, attemptDeadline);
                     try {
-                        outcome = runHandler(job, token, attemptDeadline);
-                    } catch (HandlerFailure f) {
-                        failure = f.getCause();
+                        Outcome outcome = null;
+                        Throwable failure = null;
+                        try {
+                            outcome = runHandler(job, token, attemptDeadline);
+                        } catch (HandlerFailure f) {
+                            failure = f.getCause();
+                            span.recordException(failure);
+                        }
+                        slots.release();
+                        slotHeld = false;
+                        Instant returned = clock.instant();
+                        metrics.ran(job, Duration.between(claimedAt, returned));
+                        if (failure != null) return result = counted(job, failed(job, token, failure));
+                        if (outcome instanceof Outcome.Continue && !returned.isBefore(attemptDeadline)) {
+                            // the slice ended at the attempt's deadline, not the slice's: this attempt failed
+                            return result = counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
+                        }
+                        return result = counted(job, finish(job, token, outcome));
+                    } finally {
+                        leases.release(jobId);
                     }
-                    slots.release();
-                    slotHeld = false;
-                    Instant returned = clock.instant();
-                    metrics.ran(job, Duration.between(claimedAt, returned));
-                    if (failure != null) return counted(job, failed(job, token, failure));
-                    if (outcome instanceof Outcome.Continue && !returned.isBefore(attemptDeadline)) {
-                        // the slice ended at the attempt's deadline, not the slice's: this attempt failed
-                        return counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
-                    }
-                    return counted(job, finish(job, token, outcome));
                 } finally {
-                    leases.release(jobId);
+                    span.setAttribute("longhaul.result", result == null ? "error" : result.name().toLowerCase());
+                    if (result == null || result == Result.FAILED || result == Result.RETRYING) span.setStatus(StatusCode.ERROR);
+                    span.end();
+                    MDC.remove("jobId");
+                    MDC.remove("traceId");
                 }
             } finally {
                 if (slotHeld) slots.release();
@@ -177,9 +204,16 @@ public class JobRunner {
     /** Counts a slice's result in the job meters: finished states and retries. */
     private Result counted(Job job, Result result) {
         switch (result) {
-            case SUCCEEDED -> metrics.finished(job, "SUCCEEDED");
+            case SUCCEEDED -> {
+                // one line per finished job, as task queues do; failures are logged where decided
+                LOG.infof("job %s (%s) succeeded on attempt %d", job.id(), job.kind(), job.attempt());
+                metrics.finished(job, "SUCCEEDED");
+            }
             case FAILED -> metrics.finished(job, "FAILED");
-            case CANCELLED -> metrics.finished(job, "CANCELLED");
+            case CANCELLED -> {
+                LOG.infof("job %s (%s) cancelled", job.id(), job.kind());
+                metrics.finished(job, "CANCELLED");
+            }
             case RETRYING -> metrics.retrying(job);
             default -> {
                 // a slice that did not end its job

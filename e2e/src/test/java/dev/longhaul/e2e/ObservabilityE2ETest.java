@@ -41,10 +41,10 @@ class ObservabilityE2ETest {
         scheduler = App.start("scheduler");
         jobs = new Jobs(api);
         try (Connection c = Jobs.db(); Statement s = c.createStatement()) {
-            s.execute("delete from shop.customers where id > 9100000 and id <= 9100050");
+            s.execute("delete from shop.customers where id > 8100000 and id <= 8100050");
             s.execute("""
                     insert into shop.customers (id, email, name, country, created_at, status)
-                    select 9100000 + g, 'watched' || g || '@example.com', 'Watched ' || g, 'DE', now(), 'active'
+                    select 8100000 + g, 'watched' || g || '@example.com', 'Watched ' || g, 'DE', now(), 'active'
                     from generate_series(1, 50) g""");
         }
     }
@@ -59,7 +59,7 @@ class ObservabilityE2ETest {
         // work that moves every meter: a chunked export, a job that fails once and is retried
         String export = jobs.submit("""
                 {"kind":"export","params":{"dataset":"customers","columns":["id","email"],
-                 "filter":[{"field":"id","op":">","value":9100000}]}}""");
+                 "filter":[{"field":"id","op":"between","value":[8100001,8100050]}]}}""");
         String flaky = jobs.submit("{\"kind\":\"fail\",\"params\":{\"attempts\":1},\"maxAttempts\":3}");
         String traceId = jobs.awaitSuccess(export, Duration.ofSeconds(60)).path("traceId").asText();
         jobs.awaitSuccess(flaky, Duration.ofSeconds(60));

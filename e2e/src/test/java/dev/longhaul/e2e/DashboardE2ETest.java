@@ -107,7 +107,7 @@ class DashboardE2ETest {
             return seen.size() >= 4 && Boolean.TRUE.equals(page.evaluate("window.sameDocument === true"));
         });
         assertThat(seen).isSorted().allSatisfy(v -> assertThat(v).isBetween(0, 100));
-        assertThat(page.locator("#job-state")).hasText("SUCCEEDED", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        awaitEnd(page, "SUCCEEDED", 60_000);
         Browser.screenshot(page, "job-export");
         Download download = page.waitForDownload(() -> page.getByRole(AriaRole.LINK,
                 new Page.GetByRoleOptions().setName("orders.csv")).click());
@@ -125,7 +125,7 @@ class DashboardE2ETest {
         page.navigate(api.url("/ui/jobs/" + id));
         assertThat(page.locator("#job-state")).hasText("RUNNING");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
-        assertThat(page.locator("#job-state")).hasText("CANCELLED", new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        awaitEnd(page, "CANCELLED", 10_000);
         Browser.screenshot(page, "job-cancelled");
         page.context().close();
     }
@@ -168,7 +168,7 @@ class DashboardE2ETest {
         Browser.screenshot(page, "bulk-confirm");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(Pattern.compile("^Retry \\d+ jobs$"))).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).containsText("bulk-jobs");
-        assertThat(page.locator("#job-state")).hasText("SUCCEEDED", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        awaitEnd(page, "SUCCEEDED", 30_000);
         Browser.screenshot(page, "job-bulk-retry");
         for (String id : failed) {
             JsonNode events = Jobs.JSON.readTree(HTTP.send(api.request("/api/jobs/" + id + "/events").build(),
@@ -189,6 +189,7 @@ class DashboardE2ETest {
         page.navigate(api.url("/ui/schedules"));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run " + name + " now")).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).containsText("noop");
+        awaitEnd(page, "SUCCEEDED", 30_000);
         page.navigate(api.url("/ui/schedules"));
         assertThat(page.getByRole(AriaRole.LIST, new Page.GetByRoleOptions().setName("Recent slots of " + name)))
                 .containsText("run now");
@@ -198,6 +199,15 @@ class DashboardE2ETest {
         page.navigate(api.url("/ui/workers"));
         assertThat(page.getByRole(AriaRole.TABLE)).containsText(String.valueOf(worker.pid()));
         page.context().close();
+    }
+
+    /**
+     * Waits until the job's page shows it ended in {@code state}, and has loaded once more to show
+     * its outcome: that page no longer follows the job, so nothing reloads it under the test.
+     */
+    private static void awaitEnd(Page page, String state, double timeoutMillis) {
+        assertThat(page.locator("#job-state")).hasText(state, new LocatorAssertions.HasTextOptions().setTimeout(timeoutMillis));
+        assertThat(page.locator("[data-live]")).hasCount(0);
     }
 
     private Page signedIn(String key) {

@@ -1,7 +1,6 @@
 package dev.longhaul.core.job;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Which jobs a person means: the dashboard's list filter, and the selection of a bulk action on

@@ -19,7 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Access control for every route under {@code /api}: the request must carry
  * {@code Authorization: Bearer <key>} for a key that exists and is not revoked (else 401), with
  * the role the route {@link Requires} (else 403 naming it; a route without the annotation needs
- * admin). After the route ran, a state-changing request is written to the {@link AuditLog}.
+ * admin). After the route ran, a state-changing request is written to the {@link AuditLog}, also
+ * the dashboard's ({@link UiAccess} authenticates those).
  */
 public class AccessFilters {
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
@@ -50,8 +51,9 @@ public class AccessFilters {
 
     @ServerResponseFilter
     public void record(ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
+        String path = request.getUriInfo().getPath();
         if (READS.contains(request.getMethod()) || !caller.authenticated()
-                || !request.getUriInfo().getPath().startsWith("/api")) {
+                || !(path.startsWith("/api") || path.startsWith("/ui"))) {
             return;
         }
         audit.record(caller.tenant(), caller.keyId(), request.getMethod() + " " + template(resource),

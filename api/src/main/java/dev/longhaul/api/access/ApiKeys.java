@@ -130,6 +130,24 @@ public class ApiKeys {
         }
     }
 
+    /** The key with this id, unless it was revoked: a dashboard session's key, read on every request. */
+    public Optional<Key> active(UUID id) {
+        return find(id).filter(key -> key.revokedAt() == null);
+    }
+
+    /** The key with this id, revoked or not (never its secret). */
+    public Optional<Key> find(UUID id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select " + COLUMNS + " from longhaul.api_key where id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the API key: " + e.getMessage(), e);
+        }
+    }
+
     /** Makes a key; its secret is in the result and nowhere else. */
     public Created create(String name, String tenant, Set<Role> roles, Set<String> kinds, Set<String> datasets, UUID createdBy) {
         String idPart = random(8);

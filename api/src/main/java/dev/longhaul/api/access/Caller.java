@@ -13,9 +13,26 @@ import java.util.UUID;
 @RequestScoped
 public class Caller {
     private ApiKeys.Key key;
+    private String csrf;
 
     void authenticate(ApiKeys.Key key) {
         this.key = key;
+    }
+
+    /** A dashboard request: the session's key, and the CSRF token its forms carry. */
+    void authenticate(Sessions.Session session) {
+        this.key = session.key();
+        this.csrf = session.csrf();
+    }
+
+    /** The CSRF token of the dashboard session this request came with; null for an API key. */
+    public String csrf() {
+        return csrf;
+    }
+
+    /** The name of the caller's key, to show who is signed in. */
+    public String keyName() {
+        return key().name();
     }
 
     /** Whether a key was presented and accepted. */

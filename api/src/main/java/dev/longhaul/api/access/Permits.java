@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longhaul.core.artifact.UploadInfo;
 import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.core.kind.builtin.BulkJobsKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public class Permits {
     /** Throws {@link MissingRoleException} unless the key may submit {@code kind} with these params. */
     public void check(String kind, JsonNode params) {
         if (ADMIN_KINDS.contains(kind)) caller.require(Role.ADMIN, "the kind '" + kind + "' needs the 'admin' role");
+        if (BulkJobsKind.NAME.equals(kind)) checkBulkJobs(params);
         if (!caller.mayUseKind(kind)) {
             throw new MissingRoleException(null, "this key may not submit the kind '" + kind + "'");
         }
@@ -35,6 +37,19 @@ public class Permits {
             if (!caller.mayUseDataset(dataset)) {
                 throw new MissingRoleException(null, "this key may not use the dataset '" + dataset + "'");
             }
+        }
+    }
+
+    /**
+     * A bulk cancel or retry is an operator's act, on the key's own tenant's jobs: an admin's may
+     * name any tenant, or none for every tenant.
+     */
+    private void checkBulkJobs(JsonNode params) {
+        caller.require(Role.OPERATE, "the kind '" + BulkJobsKind.NAME + "' needs the 'operate' role");
+        JsonNode tenant = params == null ? null : params.path("filter").path("tenant");
+        if (!caller.has(Role.ADMIN) && (tenant == null || !tenant.isTextual() || !tenant.asText().equals(caller.tenant()))) {
+            throw new MissingRoleException(Role.ADMIN, "a '" + BulkJobsKind.NAME
+                    + "' job on other tenants' jobs needs the 'admin' role; set filter.tenant to '" + caller.tenant() + "'");
         }
     }
 

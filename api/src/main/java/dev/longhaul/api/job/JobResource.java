@@ -167,7 +167,11 @@ public class JobResource {
             + "that name (yet).", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response artifact(@PathParam("id") String id,
             @Parameter(description = "The artifact's name", example = "orders.csv") @PathParam("name") String name) {
-        ArtifactInfo file = service.artifact(id, name);
+        return download(service.artifact(id, name), artifacts);
+    }
+
+    /** A complete artifact as a download: streamed from PostgreSQL part by part, with its type, size and digest. */
+    public static Response download(ArtifactInfo file, ArtifactStore artifacts) {
         StreamingOutput body = out -> artifacts.copyTo(file.id(), out);
         return Response.ok(body)
                 .type(file.contentType())

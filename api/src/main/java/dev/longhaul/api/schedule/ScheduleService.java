@@ -135,6 +135,37 @@ public class ScheduleService {
                 last.get(s.id()))).toList();
     }
 
+    /** Turns the schedule on or off, changing nothing else (the dashboard's switch). */
+    public Schedule setEnabled(String id, boolean enabled) {
+        Schedule s = get(id);
+        return replace(id, new ScheduleRequest(s.name(), s.cron(), s.timezone(), template(s), s.misfire().name(),
+                s.overlap().name(), enabled));
+    }
+
+    /**
+     * The latest {@code perSchedule} runs of each schedule, newest first, read in one query: the
+     * slots it fired, skipped or missed, its catch-ups and its manual runs.
+     */
+    public Map<UUID, List<ScheduleView.LastRun>> recentRuns(List<Schedule> schedules, int perSchedule) {
+        Map<UUID, List<ScheduleView.LastRun>> runs = new HashMap<>();
+        if (schedules.isEmpty()) return runs;
+        List<?> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                select s.id, r.scheduled_for, r.outcome, r.job_id, r.at, r.catch_up, r.manual
+                from longhaul.schedule s
+                cross join lateral (select * from longhaul.schedule_run where schedule_id = s.id
+                                    order by scheduled_for desc limit ?2) r
+                where s.id in (?1)
+                order by s.id, r.scheduled_for desc""")
+                .setParameter(1, schedules.stream().map(Schedule::id).toList())
+                .setParameter(2, perSchedule).getResultList());
+        for (Object row : rows) {
+            Object[] r = (Object[]) row;
+            runs.computeIfAbsent((UUID) r[0], k -> new ArrayList<>()).add(new ScheduleView.LastRun(instant(r[1]),
+                    (String) r[2], (UUID) r[3], instant(r[4]), (Boolean) r[5], (Boolean) r[6]));
+        }
+        return runs;
+    }
+
     /**
      * Fires the schedule now, as a run of its own, named by its time to the microsecond and never
      * a whole second, so it never takes a cron slot; the job is returned once committed.

@@ -2,6 +2,7 @@ package dev.longhaul.core.job;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -39,5 +40,13 @@ public final class JobIds {
         long high = (millis << 16) | 0x7000L | seq;
         long low = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low);
+    }
+
+    /**
+     * The lowest id a job created at {@code at} can have: ids sort by creation time, so a time range
+     * is an id range.
+     */
+    public static UUID floor(Instant at) {
+        return new UUID((at.toEpochMilli() << 16) | 0x7000L, 0x8000000000000000L);
     }
 }

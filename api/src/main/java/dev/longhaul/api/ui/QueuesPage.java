@@ -1,0 +1,57 @@
+package dev.longhaul.api.ui;
+
+import dev.longhaul.api.access.Caller;
+import dev.longhaul.api.access.Requires;
+import dev.longhaul.api.access.Role;
+import dev.longhaul.core.dispatch.LaneDepths;
+import dev.longhaul.core.job.JobStats;
+import dev.longhaul.core.message.Lanes;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The lanes: per lane, the jobs waiting, running and scheduled and the oldest wait, from
+ * PostgreSQL, beside the messages RabbitMQ holds ready in the lane's queue (admin: the broker's
+ * count is not a tenant's).
+ */
+@Path("/ui/queues")
+@Produces(MediaType.TEXT_HTML)
+public class QueuesPage {
+    @Inject
+    @Location("ui/queues.html")
+    Template page;
+    @Inject
+    Pages pages;
+    @Inject
+    JobStats stats;
+    @Inject
+    LaneDepths depths;
+    @Inject
+    Caller caller;
+    @Inject
+    Clock clock;
+
+    /** A lane's queue in RabbitMQ: its ready messages, or -1 when RabbitMQ cannot say. */
+    record Broker(String lane, String queue, long ready) {
+    }
+
+    @GET
+    @Requires(Role.READ)
+    public String queues() throws SQLException {
+        List<Broker> broker = caller.has(Role.ADMIN)
+                ? Lanes.ALL.stream().map(l -> new Broker(l, Lanes.queueName(l), depths.ready(Lanes.queueName(l)))).toList()
+                : List.of();
+        return pages.page(page, "queues")
+                .data("lanes", LaneRow.of(stats.lanes(caller.scope()), clock.instant()))
+                .data("broker", broker)
+                .render();
+    }
+}

@@ -67,6 +67,12 @@ class HostileInputTest {
                 Arguments.of("POST", "/api/schedules", "application/json", "{\"name\":\"x\",\"cron\":\"0 0 2 * * ?\",\"timezone\":\"../../../etc/localtime\",\"job\":{\"kind\":\"noop\"}}", 400, "timezone"),
                 Arguments.of("POST", "/api/schedules", "application/json", "{\"name\":\"x\",\"cron\":\"* * * * * ? *\",\"timezone\":\"UTC\",\"job\":{\"kind\":\"seed\",\"params\":{\"customers\":-1}}}", 400, "job.params.customers"),
                 Arguments.of("POST", "/api/schedules", "text/plain", "name=x", 415, null),
+                Arguments.of("GET", "/api/schedules?limit=0", null, null, 400, "limit"),
+                Arguments.of("GET", "/api/schedules?limit=1001", null, null, 400, "limit"),
+                Arguments.of("GET", "/api/schedules?after=%25%25%25", null, null, 400, "after"),
+                Arguments.of("GET", "/api/schedules?after=b25seS1vbmUtcGFydA", null, null, 400, "after"),
+                Arguments.of("GET", "/api/schedules?after=YQBiAGM", null, null, 400, "after"),
+                Arguments.of("GET", "/api/schedules?after=YQBub3QtYS11dWlk", null, null, 400, "after"),
                 // keys and audit
                 Arguments.of("POST", "/api/keys", "application/json", "{\"name\":\"x\",\"tenant\":\"t\",\"roles\":[\"admin\",\"root\"]}", 400, "roles"),
                 Arguments.of("POST", "/api/keys", "application/json", "{\"name\":\"\",\"tenant\":\"t\",\"roles\":[\"read\"]}", 400, "name"),
@@ -78,6 +84,7 @@ class HostileInputTest {
                 Arguments.of("GET", "/api/audit?limit=0", null, null, 400, "limit"),
                 Arguments.of("GET", "/api/audit?after=abc", null, null, 400, "after"),
                 Arguments.of("GET", "/api/audit?tenant=DROP%20TABLE", null, null, 400, "tenant"),
+                Arguments.of("GET", "/api/audit?limit=1001", null, null, 400, "limit"),
                 // methods and routes that do not exist
                 Arguments.of("PATCH", "/api/jobs", "application/json", "{}", 405, null),
                 Arguments.of("DELETE", "/api/jobs/" + NOBODY, null, null, 405, null),

@@ -179,6 +179,28 @@ class DashboardE2ETest {
     }
 
     @Test
+    void anAdminPausesResumesAndLimitsALaneFromTheQueuesPage() throws Exception {
+        Page page = signedIn(App.ADMIN_KEY);
+        page.navigate(api.url("/ui/queues"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause email")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume email"))).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume email")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause email"))).isVisible();
+
+        page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email")).fill("4");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save the limits of email")).click();
+        assertThat(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email"))).hasValue("4");
+        var lanes = HTTP.send(api.request("/api/queues").build(), HttpResponse.BodyHandlers.ofString());
+        org.assertj.core.api.Assertions.assertThat(Jobs.JSON.readTree(lanes.body()).get(2).get("concurrency").asInt()).isEqualTo(4);
+        Browser.screenshot(page, "queues-controls");
+
+        page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email")).fill("");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save the limits of email")).click();
+        assertThat(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email"))).hasValue("");
+        page.context().close();
+    }
+
+    @Test
     void schedulesRunNowAndDisableAndWorkersShowTheWorker() throws Exception {
         String name = "ui-nightly-" + System.nanoTime();
         var created = HTTP.send(api.request("/api/schedules").header("Content-Type", "application/json")

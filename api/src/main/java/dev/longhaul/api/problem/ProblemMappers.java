@@ -6,6 +6,7 @@ import dev.longhaul.api.job.ArtifactNotFoundException;
 import dev.longhaul.api.job.BodyTooLargeException;
 import dev.longhaul.api.job.IdempotencyConflictException;
 import dev.longhaul.api.job.JobNotFoundException;
+import dev.longhaul.api.queue.LaneNotFoundException;
 import dev.longhaul.api.schedule.ScheduleNotFoundException;
 import dev.longhaul.api.upload.UploadResource;
 import dev.longhaul.core.artifact.UploadStore;
@@ -40,6 +41,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e) {
         return Problem.about(404, "job-not-found", "Job not found", "id", e);
+    }
+
+    @ServerExceptionMapper
+    public Response noLane(LaneNotFoundException e) {
+        return Problem.about(404, "lane-not-found", "Lane not found", "name", e);
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package dev.longhaul.core.dispatch;
 
 import dev.longhaul.core.job.JobMaintenance;
+import dev.longhaul.core.job.LaneControls;
 import dev.longhaul.core.job.Transition;
 import dev.longhaul.core.message.Lanes;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -37,6 +38,10 @@ public class DuePublisher {
     LaneDepths depths;
     @Inject
     DeadLetters deadLetters;
+    @Inject
+    LaneControls controls;
+    @Inject
+    LaneWaker waker;
 
     @Scheduled(every = "${longhaul.dispatch.republish-every:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -74,6 +79,7 @@ public class DuePublisher {
                     stranded.size(), config.staleAfter().toSeconds());
             publisher.publish(stranded);
         }
+        waker.wakeIdleControlledLanes();
         return due.size() + rescued.size() + stale.size() + stranded.size();
     }
 
@@ -85,7 +91,8 @@ public class DuePublisher {
     private List<JobRef> takeStranded() {
         List<JobRef> stranded = new ArrayList<>();
         for (String lane : Lanes.ALL) {
-            if (depths.ready(Lanes.queueName(lane)) != 0) continue;
+            // a controlled lane's waiting jobs are woken by the lane waker, as its controls allow
+            if (controls.of(lane).active() || depths.ready(Lanes.queueName(lane)) != 0) continue;
             stranded.addAll(QuarkusTransaction.requiringNew().call(
                     () -> maintenance.takeStale(lane, config.staleAfter(), config.republishBatch(), JobRef::new)));
         }

@@ -59,22 +59,38 @@ public class JobQueries {
      * claimed job gets its own new lease token, and its "claimed" (or, with a checkpoint,
      * "resumed") event in the same statement.
      */
-    private static final String CLAIM = """
-            with claimed as (
+    private static final String CLAIM_SET = """
                 update longhaul.job j set state = ?, lease_token = gen_random_uuid(), lease_owner = ?,
                     lease_expires_at = ?, started_at = coalesce(j.started_at, ?),
                     attempt_started_at = case when j.resume and j.state = any(?) then coalesce(j.attempt_started_at, ?) else ? end,
                     attempt = case when j.resume and j.state = any(?) then j.attempt else j.attempt + 1 end,
                     resume = false, to_publish = false, version = j.version + 1
-                from unnest(?::uuid[]) as u(id)
-                where j.id = u.id and not j.cancel_requested and j.run_at <= ?
-                  and (j.state = any(?) or (j.state = any(?) and j.lease_expires_at < ? and j.attempt < j.max_attempts))
-                returning j.*
+            """;
+    private static final String CLAIM_EVENTS = """
             ), events as (
                 insert into longhaul.job_event (job_id, at, type, attempt, worker)
                 select id, ?, case when checkpoint is null then 'claimed' else 'resumed' end, attempt, ? from claimed
             )
             select * from claimed""";
+    private static final String CLAIM = "with claimed as (" + CLAIM_SET + """
+                from unnest(?::uuid[]) as u(id)
+                where j.id = u.id and not j.cancel_requested and j.run_at <= ?
+                  and (j.state = any(?) or (j.state = any(?) and j.lease_expires_at < ? and j.attempt < j.max_attempts))
+                returning j.*
+            """ + CLAIM_EVENTS;
+
+    /**
+     * {@link Transition#CLAIM} of a lane's next jobs, whichever deliveries woke the worker: the
+     * waiting jobs of highest priority, oldest first. Rows another claim holds are skipped.
+     */
+    private static final String CLAIM_NEXT = """
+            with picked as (
+                select id from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
+                order by priority desc, id limit ? for update skip locked
+            ), claimed as (""" + CLAIM_SET + """
+                from picked p where j.id = p.id
+                returning j.*
+            """ + CLAIM_EVENTS;
 
     /** {@link Transition#SUCCEED} for many jobs, each fenced on its own lease token, with its event. */
     private static final String SUCCEED = """
@@ -190,15 +206,7 @@ public class JobQueries {
         Map<UUID, Job> claimed = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
             Array from = c.createArrayOf("text", JobState.names(Transition.CLAIM.from()));
-            int i = 0;
-            s.setString(++i, Transition.CLAIM.to().name());
-            s.setString(++i, owner);
-            s.setObject(++i, time(now.plus(lease)));
-            s.setObject(++i, time(now));
-            s.setArray(++i, from);
-            s.setObject(++i, time(now));
-            s.setObject(++i, time(now));
-            s.setArray(++i, from);
+            int i = bindClaimSet(s, 0, from, owner, now, lease);
             s.setArray(++i, c.createArrayOf("uuid", ids.stream().distinct().sorted(LOCK_ORDER).toArray()));
             s.setObject(++i, time(now));
             s.setArray(++i, from);
@@ -206,14 +214,141 @@ public class JobQueries {
             s.setObject(++i, time(now));
             s.setObject(++i, time(now));
             s.setString(++i, owner);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    Job job = Job.fromRow(rs, json);
-                    claimed.put(job.id(), job);
-                }
-            }
+            for (Job job : claimed(s)) claimed.put(job.id(), job);
         }
         return claimed;
+    }
+
+    /** Binds {@link #CLAIM_SET}'s parameters after index {@code i}; returns the index of the last one. */
+    private static int bindClaimSet(PreparedStatement s, int i, Array from, String owner, Instant now, Duration lease)
+            throws SQLException {
+        s.setString(++i, Transition.CLAIM.to().name());
+        s.setString(++i, owner);
+        s.setObject(++i, time(now.plus(lease)));
+        s.setObject(++i, time(now));
+        s.setArray(++i, from);
+        s.setObject(++i, time(now));
+        s.setObject(++i, time(now));
+        s.setArray(++i, from);
+        return i;
+    }
+
+    private List<Job> claimed(PreparedStatement s) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) jobs.add(Job.fromRow(rs, json));
+        }
+        return jobs;
+    }
+
+    /** The highest priority among the lane's due waiting jobs, or -1 when none waits. */
+    public int topWaitingPriority(String lane) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select priority from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ?
+                order by priority desc, id limit 1""")) {
+            s.setString(1, lane);
+            s.setObject(2, time(clock.instant()));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code wanted} of the lane's next jobs (by priority, then age) within its
+     * controls, in one transaction: the lane's {@code lane_control} row is locked, so claims in a
+     * controlled lane happen one at a time across the cluster; a paused lane gives none, a
+     * concurrency limit no more than it leaves free of the lane's RUNNING jobs, a rate limit no
+     * more than its bucket holds. A lane without controls just gives its next jobs.
+     */
+    public List<Job> claimNext(String lane, int wanted, String owner, Duration lease) throws SQLException {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Allowance allowance = allowance(c, lane, wanted);
+                List<Job> jobs = List.of();
+                if (allowance.jobs() > 0) {
+                    try (PreparedStatement s = c.prepareStatement(CLAIM_NEXT)) {
+                        Array from = c.createArrayOf("text", JobState.names(Transition.CLAIM.from()));
+                        // the picked jobs' parameters come first in the statement, then the update's
+                        s.setString(1, lane);
+                        s.setObject(2, time(now));
+                        s.setInt(3, allowance.jobs());
+                        int i = bindClaimSet(s, 3, from, owner, now, lease);
+                        s.setObject(++i, time(now));
+                        s.setString(++i, owner);
+                        jobs = claimed(s);
+                    }
+                }
+                if (allowance.tokens() != null) {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "update longhaul.lane_control set tokens = ?, refilled_at = ? where lane = ?")) {
+                        s.setDouble(1, allowance.tokens() - jobs.size());
+                        s.setObject(2, time(now));
+                        s.setString(3, lane);
+                        s.executeUpdate();
+                    }
+                }
+                c.commit();
+                return jobs;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** How many jobs a claim may start, and the rate bucket's tokens before it (null without a rate). */
+    private record Allowance(int jobs, Double tokens) {
+    }
+
+    private Allowance allowance(Connection c, String lane, int wanted) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                select paused, concurrency, rate_per_second, tokens, extract(epoch from (? - refilled_at))
+                from longhaul.lane_control where lane = ? for update""")) {
+            s.setObject(1, time(clock.instant()));
+            s.setString(2, lane);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return new Allowance(wanted, null);
+                if (rs.getBoolean(1)) return new Allowance(0, null);
+                int allowed = wanted;
+                Integer concurrency = rs.getObject(2, Integer.class);
+                if (concurrency != null) allowed = Math.min(allowed, Math.max(0, concurrency - running(c, lane)));
+                Double rate = rs.getObject(3, Double.class);
+                if (rate == null) return new Allowance(allowed, null);
+                // a bucket of one second's worth (at least one job), refilled at the rate
+                double tokens = Math.min(Math.max(1, rate), rs.getDouble(4) + rate * Math.max(0, rs.getDouble(5)));
+                return new Allowance(Math.min(allowed, (int) Math.floor(tokens)), tokens);
+            }
+        }
+    }
+
+    private static int running(Connection c, String lane) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select count(*) from longhaul.job where queue = ? and state = 'RUNNING'")) {
+            s.setString(1, lane);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Up to {@code limit} of the lane's next waiting jobs (by priority, then age), to wake workers for. */
+    public List<UUID> nextWaiting(String lane, int limit) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select id from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
+                order by priority desc, id limit ?""")) {
+            s.setString(1, lane);
+            s.setObject(2, time(clock.instant()));
+            s.setInt(3, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
     }
 
     /** A success to record: the job, the owner's lease token, and the handler's result (or null). */

@@ -10,6 +10,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import dev.longhaul.core.dispatch.JobPublisher;
+import dev.longhaul.core.dispatch.LaneWaker;
+import dev.longhaul.core.job.LaneControls;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobState;
@@ -60,6 +62,8 @@ public class JobRunner {
     private final Completer completer;
     private final JobMetrics metrics;
     private final Tracer tracer;
+    private final LaneControls controls;
+    private final LaneWaker waker;
     /** Each lane's slots: how many of its jobs may run at once. */
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
@@ -73,8 +77,10 @@ public class JobRunner {
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
             RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics, Tracer tracer,
-            Instance<JobHandler<?>> all) {
+            LaneControls controls, LaneWaker waker, Instance<JobHandler<?>> all) {
         this.tracer = tracer;
+        this.controls = controls;
+        this.waker = waker;
         this.claimer = claimer;
         this.completer = completer;
         this.metrics = metrics;
@@ -128,7 +134,7 @@ public class JobRunner {
      * from the claim until the handler returns; the outcome is recorded after the slot is freed,
      * so the next job starts while the last one's success is written with others.
      */
-    public Result run(UUID jobId, String lane) {
+    public Result run(UUID delivered, String lane) {
         running.incrementAndGet();
         Semaphore slots = this.slots.computeIfAbsent(lane, l -> new Semaphore(config.concurrency(l)));
         try {
@@ -137,12 +143,14 @@ public class JobRunner {
             try {
                 // counted first, checked second: a drain that saw no running job sees no new one start
                 if (draining) return Result.DRAINING;
-                Optional<Job> claimed = claimer.claim(jobId);
+                // usually the delivered job; in a controlled lane, or one with priorities, the lane's best
+                Optional<Job> claimed = claimer.claim(delivered, lane);
                 if (claimed.isEmpty()) {
-                    LOG.debugf("job %s not claimable; delivery dropped", jobId);
+                    LOG.debugf("job %s: nothing to claim; delivery dropped", delivered);
                     return Result.DROPPED;
                 }
                 Job job = claimed.get();
+                UUID jobId = job.id();
                 UUID token = job.leaseToken();
                 Instant attemptDeadline = attemptDeadline(job);
                 Instant claimedAt = clock.instant();
@@ -189,6 +197,8 @@ public class JobRunner {
                     span.end();
                     MDC.remove("jobId");
                     MDC.remove("traceId");
+                    // a job of a controlled lane left room: wake a worker for the lane's next job
+                    if (controls.of(lane).active()) waker.wake(lane, 1);
                 }
             } finally {
                 if (slotHeld) slots.release();

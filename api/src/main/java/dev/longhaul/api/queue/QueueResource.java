@@ -1,0 +1,157 @@
+package dev.longhaul.api.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.api.access.Requires;
+import dev.longhaul.api.access.Role;
+import dev.longhaul.api.job.RequestReader;
+import dev.longhaul.core.job.LaneControls;
+import dev.longhaul.core.kind.FieldError;
+import dev.longhaul.core.kind.InvalidRequestException;
+import dev.longhaul.core.message.Lanes;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The lanes and their flow controls. A paused lane starts nothing (running jobs go on: a pause is
+ * not a drain); a concurrency limit caps the lane's RUNNING jobs across all workers; a rate limit
+ * its starts per second. The settings live in PostgreSQL and hold on every worker within a second.
+ */
+@Path("/api/queues")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Queues", description = "The lanes: their backlog, and pause, concurrency and rate controls.")
+public class QueueResource {
+    @Inject
+    LaneControls controls;
+    @Inject
+    LaneSettings settings;
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    RequestReader reader;
+
+    /** A lane as listed: its controls (null when unlimited) and its jobs now. */
+    public record QueueView(String name, boolean paused, Integer concurrency, Double ratePerSecond, long running,
+            long waiting, double oldestWaitingSeconds) {
+    }
+
+    @GET
+    @Requires(Role.READ)
+    @Operation(summary = "List lanes", description = """
+            Each lane with its controls and its jobs across all tenants: `running`, `waiting` (due and not yet \
+            started) and how long the oldest waiting job has waited. Needs the `read` role.""")
+    @APIResponse(responseCode = "200", description = "The lanes.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = QueueView.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    public List<QueueView> list() throws SQLException {
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, Double> oldest = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select queue, count(*) filter (where state = 'RUNNING'),
+                       count(*) filter (where state in ('QUEUED', 'SCHEDULED') and run_at <= now()),
+                       coalesce(extract(epoch from now() - min(run_at) filter (where state in ('QUEUED', 'SCHEDULED')
+                                                                              and run_at <= now())), 0)
+                from longhaul.job where state in ('RUNNING', 'QUEUED', 'SCHEDULED') group by queue""");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                oldest.put(rs.getString(1), rs.getDouble(4));
+            }
+        }
+        List<QueueView> lanes = new ArrayList<>();
+        for (String lane : Lanes.ALL) lanes.add(view(controls.current(lane), counts, oldest));
+        return lanes;
+    }
+
+    @POST
+    @Path("/{name}/pause")
+    @Requires(Role.ADMIN)
+    @Operation(summary = "Pause a lane", description = """
+            No job of the lane starts until it is resumed; running jobs go on. Needs the `admin` role.""")
+    @APIResponse(responseCode = "200", description = "The lane's controls now.")
+    @APIResponse(responseCode = "404", description = "No such lane.")
+    public QueueView pause(@PathParam("name") String name) throws SQLException {
+        return view(settings.paused(name, true));
+    }
+
+    @POST
+    @Path("/{name}/resume")
+    @Requires(Role.ADMIN)
+    @Operation(summary = "Resume a lane", description = "The lane's waiting jobs start again. Needs the `admin` role.")
+    @APIResponse(responseCode = "200", description = "The lane's controls now.")
+    @APIResponse(responseCode = "404", description = "No such lane.")
+    public QueueView resume(@PathParam("name") String name) throws SQLException {
+        return view(settings.paused(name, false));
+    }
+
+    @PATCH
+    @Path("/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Role.ADMIN)
+    @Operation(summary = "Limit a lane", description = """
+            Sets `concurrency` (1 to 100,000 RUNNING jobs across all workers) and `ratePerSecond` (starts per \
+            second, up to 1,000,000); a field left out is kept, `null` clears its limit. Needs the `admin` role.""")
+    @APIResponse(responseCode = "200", description = "The lane's controls now.")
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", description = "No such lane.")
+    public QueueView limit(@PathParam("name") String name, InputStream body) throws SQLException {
+        LaneControls.Control now = settings.current(name);
+        JsonNode patch = reader.read(body, JsonNode.class);
+        if (!patch.isObject()) throw new InvalidRequestException("body", "must be a JSON object");
+        List<FieldError> errors = new ArrayList<>();
+        patch.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("concurrency") && !field.equals("ratePerSecond")) {
+                errors.add(new FieldError(field, "is not a lane setting; settings: concurrency, ratePerSecond"));
+            }
+        });
+        Integer concurrency = now.concurrency();
+        if (patch.has("concurrency")) {
+            JsonNode value = patch.get("concurrency");
+            if (value.isNull()) concurrency = null;
+            else if (value.isIntegralNumber() && value.canConvertToInt()) concurrency = value.intValue();
+            else errors.add(new FieldError("concurrency", "must be a whole number from 1 to " + LaneSettings.MAX_CONCURRENCY + ", or null"));
+        }
+        Double rate = now.ratePerSecond();
+        if (patch.has("ratePerSecond")) {
+            JsonNode value = patch.get("ratePerSecond");
+            if (value.isNull()) rate = null;
+            else if (value.isNumber()) rate = value.doubleValue();
+            else errors.add(new FieldError("ratePerSecond", "must be a number above 0 and at most " + (long) LaneSettings.MAX_RATE + ", or null"));
+        }
+        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        return view(settings.limits(name, concurrency, rate));
+    }
+
+    private QueueView view(LaneControls.Control control) throws SQLException {
+        return list().stream().filter(q -> q.name().equals(control.lane())).findFirst().orElseThrow();
+    }
+
+    private static QueueView view(LaneControls.Control control, Map<String, long[]> counts, Map<String, Double> oldest) {
+        long[] n = counts.getOrDefault(control.lane(), new long[2]);
+        return new QueueView(control.lane(), control.paused(), control.concurrency(), control.ratePerSecond(), n[0], n[1],
+                oldest.getOrDefault(control.lane(), 0.0));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.longhaul.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lane's controls across two worker processes: a concurrency limit is never exceeded, a paused
+ * lane starts nothing until resumed, and a job of higher priority overtakes a backlog.
+ */
+class FlowControlE2ETest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static App api;
+    private static App first;
+    private static App second;
+    private static Jobs jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = App.start("api", java.util.Map.of("LONGHAUL_DISPATCH_REPUBLISH_EVERY", "1s"));
+        first = App.start("worker");
+        second = App.start("worker");
+        jobs = new Jobs(api);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (App app : new App[] {second, first, api}) if (app != null) app.close();
+    }
+
+    @AfterEach
+    void clearControls() throws Exception {
+        send("POST", "/api/queues/default/resume", null);
+        send("PATCH", "/api/queues/default", "{\"concurrency\":null,\"ratePerSecond\":null}");
+    }
+
+    @Test
+    void aLaneLimitedToThreeNeverRunsMoreThanThreeAcrossWorkers() throws Exception {
+        send("PATCH", "/api/queues/default", "{\"concurrency\":3}");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) ids.add(jobs.submit("{\"kind\":\"sleep\",\"params\":{\"seconds\":2}}"));
+        AtomicInteger most = new AtomicInteger();
+        await("12 jobs through a limit of 3").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            most.accumulateAndGet(number("select count(*) from longhaul.job where queue = 'default' and state = 'RUNNING'"),
+                    Math::max);
+            return number("select count(*) from longhaul.job where id in (" + quoted(ids) + ") and state = 'SUCCEEDED'") == 12;
+        });
+        assertThat(most.get()).as("most RUNNING at once").isBetween(1, 3);
+    }
+
+    @Test
+    void aPausedLaneStartsNothingAndResumedRunsEverything() throws Exception {
+        send("POST", "/api/queues/default/pause", null);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) ids.add(jobs.submit("{\"kind\":\"noop\"}"));
+        await("nothing starts while paused").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> number("select count(*) from longhaul.job where id in (" + quoted(ids) + ") and started_at is not null") == 0);
+        send("POST", "/api/queues/default/resume", null);
+        for (String id : ids) jobs.awaitSuccess(id, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aHigherPriorityOvertakesABacklog() throws Exception {
+        send("PATCH", "/api/queues/default", "{\"concurrency\":1}");
+        List<String> backlog = new ArrayList<>();
+        String sleeps = String.join(",", java.util.Collections.nCopies(200, "{\"kind\":\"sleep\",\"params\":{\"seconds\":0.1}}"));
+        Jobs.JSON.readTree(send("POST", "/api/jobs/batch", "{\"jobs\":[" + sleeps + "]}")).get("jobs")
+                .forEach(j -> backlog.add(j.get("id").asText()));
+        String urgent = jobs.submit("{\"kind\":\"noop\",\"priority\":9}");
+        jobs.awaitSuccess(urgent, Duration.ofSeconds(60));
+        long startedBefore = number("select count(*) from longhaul.job where id in (" + quoted(backlog)
+                + ") and started_at < (select started_at from longhaul.job where id = '" + urgent + "')");
+        assertThat(startedBefore).as("backlog jobs started before the priority 9 job").isLessThan(5);
+        // the rest may run at once
+        send("PATCH", "/api/queues/default", "{\"concurrency\":null}");
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                number("select count(*) from longhaul.job where id in (" + quoted(backlog) + ") and state = 'SUCCEEDED'") == 200);
+    }
+
+    private static String send(String method, String path, String body) throws Exception {
+        var request = api.request(path).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return response.body();
+    }
+
+    private static String quoted(List<String> ids) {
+        return String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
+    }
+
+    private static int number(String query) throws Exception {
+        try (Connection c = Jobs.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -261,7 +261,7 @@ public class JobQueries {
      * concurrency limit no more than it leaves free of the lane's RUNNING jobs, a rate limit no
      * more than its bucket holds. A lane without controls just gives its next jobs.
      */
-    public List<Job> claimNext(String lane, int wanted, String owner, Duration lease) throws SQLException {
+    public Claimed claimNext(String lane, int wanted, String owner, Duration lease) throws SQLException {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -291,12 +291,16 @@ public class JobQueries {
                     }
                 }
                 c.commit();
-                return jobs;
+                return new Claimed(jobs, wanted - allowance.jobs());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+    }
+
+    /** The jobs a claim took, and how many of the deliveries the lane's controls held back. */
+    public record Claimed(List<Job> jobs, int heldBack) {
     }
 
     /** How many jobs a claim may start, and the rate bucket's tokens before it (null without a rate). */

@@ -48,6 +48,8 @@ public class Claimer {
     }
 
     private Batcher<Hint, Optional<Job>> batcher;
+    /** Per lane, deliveries its controls held back that no wake-up has answered yet. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> heldBack = new java.util.concurrent.ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
@@ -75,9 +77,21 @@ public class Claimer {
     private List<Optional<Job>> claimInLane(String lane, List<Hint> hints) throws SQLException {
         if (!controls.of(lane).active() && queries.topWaitingPriority(lane) <= 0) return claimEach(hints);
         List<Optional<Job>> results = new ArrayList<>(hints.size());
-        for (Job job : queries.claimNext(lane, hints.size(), leases.workerId(), config.lease())) results.add(Optional.of(job));
+        JobQueries.Claimed claimed = queries.claimNext(lane, hints.size(), leases.workerId(), config.lease());
+        if (claimed.heldBack() > 0) heldBack.computeIfAbsent(lane, l -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(claimed.heldBack());
+        for (Job job : claimed.jobs()) results.add(Optional.of(job));
         while (results.size() < hints.size()) results.add(Optional.empty());
         return results;
+    }
+
+    /**
+     * Whether a job ending in the lane should wake a worker for the lane's next job: true while
+     * deliveries this worker held back wait for an answer, one at a time. Held-back deliveries of
+     * other workers are answered by their own job ends and by the sweeper's pass.
+     */
+    boolean takeHeldBack(String lane) {
+        var count = heldBack.get(lane);
+        return count != null && count.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
     private List<Optional<Job>> claimEach(List<Hint> hints) throws SQLException {

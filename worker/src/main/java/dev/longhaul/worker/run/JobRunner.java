@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.LaneWaker;
-import dev.longhaul.core.job.LaneControls;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobState;
@@ -62,7 +61,6 @@ public class JobRunner {
     private final Completer completer;
     private final JobMetrics metrics;
     private final Tracer tracer;
-    private final LaneControls controls;
     private final LaneWaker waker;
     /** Each lane's slots: how many of its jobs may run at once. */
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
@@ -77,9 +75,8 @@ public class JobRunner {
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
             RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics, Tracer tracer,
-            LaneControls controls, LaneWaker waker, Instance<JobHandler<?>> all) {
+            LaneWaker waker, Instance<JobHandler<?>> all) {
         this.tracer = tracer;
-        this.controls = controls;
         this.waker = waker;
         this.claimer = claimer;
         this.completer = completer;
@@ -197,8 +194,8 @@ public class JobRunner {
                     span.end();
                     MDC.remove("jobId");
                     MDC.remove("traceId");
-                    // a job of a controlled lane left room: wake a worker for the lane's next job
-                    if (controls.of(lane).active()) waker.wake(lane, 1);
+                    // a job left room in a lane whose controls held deliveries back: wake a worker for the lane's next job
+                    if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
                 }
             } finally {
                 if (slotHeld) slots.release();

@@ -96,7 +96,7 @@ class OpenApiDocumentTest {
             assertThat(operation.path("description").asText()).as(name).containsPattern("Needs the `[a-z]+` role");
             assertThat(operation.path("tags")).as(name).hasSize(1);
             assertThat(operation.path("tags").get(0).asText()).as(name)
-                    .isIn("Jobs", "Schedules", "Uploads", "Keys", "Audit", "Workers");
+                    .isIn("Jobs", "Schedules", "Uploads", "Keys", "Audit", "Workers", "Queues");
             Iterator<Map.Entry<String, JsonNode>> responses = operation.path("responses").fields();
             while (responses.hasNext()) {
                 var entry = responses.next();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
 import dev.longhaul.api.job.RequestReader;
+import dev.longhaul.api.problem.Problem;
 import dev.longhaul.core.job.LaneControls;
 import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
@@ -30,7 +31,9 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,6 +54,10 @@ public class QueueResource {
     AgroalDataSource dataSource;
     @Inject
     RequestReader reader;
+
+    /** The body of a PATCH: each field is optional, and null clears its limit. */
+    public record Limits(Integer concurrency, Double ratePerSecond) {
+    }
 
     /** A lane as listed: its controls (null when unlimited) and its jobs now. */
     public record QueueView(String name, boolean paused, Integer concurrency, Double ratePerSecond, long running,
@@ -91,8 +98,12 @@ public class QueueResource {
     @Requires(Role.ADMIN)
     @Operation(summary = "Pause a lane", description = """
             No job of the lane starts until it is resumed; running jobs go on. Needs the `admin` role.""")
-    @APIResponse(responseCode = "200", description = "The lane's controls now.")
-    @APIResponse(responseCode = "404", description = "No such lane.")
+    @APIResponse(responseCode = "200", description = "The lane, with its controls now.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = QueueView.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such lane.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public QueueView pause(@PathParam("name") String name) throws SQLException {
         return view(settings.paused(name, true));
     }
@@ -101,8 +112,12 @@ public class QueueResource {
     @Path("/{name}/resume")
     @Requires(Role.ADMIN)
     @Operation(summary = "Resume a lane", description = "The lane's waiting jobs start again. Needs the `admin` role.")
-    @APIResponse(responseCode = "200", description = "The lane's controls now.")
-    @APIResponse(responseCode = "404", description = "No such lane.")
+    @APIResponse(responseCode = "200", description = "The lane, with its controls now.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = QueueView.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such lane.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public QueueView resume(@PathParam("name") String name) throws SQLException {
         return view(settings.paused(name, false));
     }
@@ -114,9 +129,16 @@ public class QueueResource {
     @Operation(summary = "Limit a lane", description = """
             Sets `concurrency` (1 to 100,000 RUNNING jobs across all workers) and `ratePerSecond` (starts per \
             second, up to 1,000,000); a field left out is kept, `null` clears its limit. Needs the `admin` role.""")
-    @APIResponse(responseCode = "200", description = "The lane's controls now.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Limits.class),
+            examples = @ExampleObject(name = "three at a time", value = "{\"concurrency\": 3, \"ratePerSecond\": null}")))
+    @APIResponse(responseCode = "200", description = "The lane, with its controls now.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = QueueView.class)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
-    @APIResponse(responseCode = "404", description = "No such lane.")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", description = "No such lane.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public QueueView limit(@PathParam("name") String name, InputStream body) throws SQLException {
         LaneControls.Control now = settings.current(name);
         JsonNode patch = reader.read(body, JsonNode.class);

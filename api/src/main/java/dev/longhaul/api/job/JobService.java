@@ -183,6 +183,17 @@ public class JobService {
         if (request.timeoutSeconds() != null && (request.timeoutSeconds() < 1 || request.timeoutSeconds() > 604_800)) {
             errors.add(new FieldError("timeoutSeconds", "must be between 1 and 604800 (a week)"));
         }
+        if (request.concurrencyKey() != null
+                && (request.concurrencyKey().isBlank() || request.concurrencyKey().length() > 200)) {
+            errors.add(new FieldError("concurrencyKey", "must be 1 to 200 characters"));
+        }
+        if (request.concurrencyLimit() != null) {
+            if (request.concurrencyKey() == null) {
+                errors.add(new FieldError("concurrencyLimit", "needs a concurrencyKey"));
+            } else if (request.concurrencyLimit() < 1 || request.concurrencyLimit() > 1000) {
+                errors.add(new FieldError("concurrencyLimit", "must be between 1 and 1000"));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(prefix.isEmpty() ? errors
                     : errors.stream().map(e -> e.prefixed(prefix)).toList());
@@ -191,7 +202,8 @@ public class JobService {
                 ? mapper.createObjectNode() : request.params();
         return new JobSpec(request.kind(), params, queue, priority,
                 request.runAt() == null ? null : request.runAt().toInstant(), maxAttempts,
-                idempotencyKey, idempotencyKey == null ? null : hash(request), request.timeoutSeconds());
+                idempotencyKey, idempotencyKey == null ? null : hash(request), request.timeoutSeconds(),
+                request.concurrencyKey(), request.concurrencyLimit());
     }
 
     /** sha256 of the request with object keys sorted, so key order and whitespace don't matter. */

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record JobView(UUID id, String kind, String queue, int priority, JobState state, JsonNode params,
         int attempt, int maxAttempts, Integer timeoutSeconds, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
         boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts,
-        UUID scheduleId, Instant scheduledFor, String tenant, UUID submittedBy, String traceId) {
+        UUID scheduleId, Instant scheduledFor, String tenant, UUID submittedBy, String traceId, String concurrencyKey,
+        Integer concurrencyLimit) {
 
     /**
      * @param ratePerSecond units per second over the recent chunks, or null before the first
@@ -42,7 +43,8 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
                 job.cancelRequested(), progress, job.result(), job.error(),
                 files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
                         "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList(),
-                job.scheduleId(), job.scheduledFor(), job.tenant(), job.submittedBy(), job.traceId());
+                job.scheduleId(), job.scheduledFor(), job.tenant(), job.submittedBy(), job.traceId(), job.concurrencyKey(),
+                job.concurrencyLimit());
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */

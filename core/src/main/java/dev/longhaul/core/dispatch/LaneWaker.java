@@ -40,6 +40,15 @@ public class LaneWaker {
         }
     }
 
+    /** A job with a concurrency key ended: a message for the key's next waiting job, which may start now. */
+    public void wakeKey(String key) {
+        try {
+            queries.nextWaitingWithKey(key).ifPresent(next -> publisher.publishLater(List.of(new JobRef(next.getKey(), next.getValue()))));
+        } catch (SQLException e) {
+            LOG.debugf("cannot wake the next job of a concurrency key: %s", e.toString());
+        }
+    }
+
     /**
      * The sweeper's pass: each controlled lane that is not paused and whose queue holds no message
      * gets messages for as many jobs as its limit allows at once (or a second's worth of its rate).

@@ -94,6 +94,11 @@ public class Job {
     /** The API key that submitted the job; null for scheduled jobs and jobs from before keys. */
     @Column(name = "submitted_by")
     private UUID submittedBy;
+    /** Jobs with the same key run at most {@code concurrencyLimit} at once; null for none. */
+    @Column(name = "concurrency_key")
+    private String concurrencyKey;
+    @Column(name = "concurrency_limit")
+    private Integer concurrencyLimit;
     /** The W3C traceparent of the span that made the job, or null. */
     @Column(name = "trace_parent")
     private String traceParent;
@@ -134,6 +139,9 @@ public class Job {
         job.tenant = tenant;
         job.submittedBy = submittedBy;
         job.traceParent = Traces.currentParent();
+        job.concurrencyKey = spec.concurrencyKey();
+        job.concurrencyLimit = spec.concurrencyKey() == null ? null
+                : spec.concurrencyLimit() == null ? 1 : spec.concurrencyLimit();
         return job;
     }
 
@@ -178,6 +186,8 @@ public class Job {
         job.tenant = rs.getString("tenant");
         job.submittedBy = rs.getObject("submitted_by", UUID.class);
         job.traceParent = rs.getString("trace_parent");
+        job.concurrencyKey = rs.getString("concurrency_key");
+        job.concurrencyLimit = rs.getObject("concurrency_limit", Integer.class);
         job.version = rs.getLong("version");
         return job;
     }
@@ -207,6 +217,8 @@ public class Job {
     public String tenant() { return tenant; }
     public UUID submittedBy() { return submittedBy; }
     public String traceParent() { return traceParent; }
+    public String concurrencyKey() { return concurrencyKey; }
+    public Integer concurrencyLimit() { return concurrencyLimit; }
     /** The id of the trace the job belongs to, or null. */
     public String traceId() { return Traces.traceId(traceParent); }
     public UUID scheduleId() { return scheduleId; }

@@ -44,14 +44,18 @@ import javax.sql.DataSource;
 public class JobQueries {
     private static final String INSERT = """
             insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
-                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent)
+                enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent,
+                concurrency_key, concurrency_limit)
             select u.id, u.kind, u.queue, u.priority, u.state, cast(u.params as jsonb), u.max_attempts,
                 cast(u.run_at as timestamptz), cast(u.created_at as timestamptz), cast(u.enqueued_at as timestamptz),
-                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by, u.trace_parent
+                u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by, u.trace_parent,
+                u.concurrency_key, u.concurrency_limit
             from unnest(?::uuid[], ?::text[], ?::text[], ?::int2[], ?::text[], ?::text[], ?::int4[], ?::text[],
-                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[], ?::text[])
+                        ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[], ?::text[],
+                        ?::text[], ?::int4[])
                  as u(id, kind, queue, priority, state, params, max_attempts, run_at, created_at, enqueued_at,
-                      idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent)""";
+                      idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent,
+                      concurrency_key, concurrency_limit)""";
 
     /**
      * {@link Transition#CLAIM} for many deliveries (or {@link Transition#REQUEUE} and a claim, for a
@@ -72,10 +76,29 @@ public class JobQueries {
                 select id, ?, case when checkpoint is null then 'claimed' else 'resumed' end, attempt, ? from claimed
             )
             select * from claimed""";
-    private static final String CLAIM = "with claimed as (" + CLAIM_SET + """
-                from unnest(?::uuid[]) as u(id)
+    /**
+     * A job with a concurrency key starts only while fewer than its limit of the key's jobs run.
+     * The key's advisory lock, held to the end of the claiming statement, makes claims of one key
+     * take turns across workers, so each sees the others' committed claims; a claim that finds the
+     * lock taken leaves the job for a later one.
+     */
+    private static final String KEY_ROOM = """
+                  and (j.concurrency_key is null
+                       or (pg_try_advisory_xact_lock(hashtext('longhaul.concurrency-key:' || j.concurrency_key))
+                           and (select count(*) from longhaul.job r
+                                where r.concurrency_key = j.concurrency_key and r.state = 'RUNNING') < j.concurrency_limit))
+            """;
+    private static final String CLAIM = """
+            with hinted as (
+                -- at most one job per concurrency key in one statement: its count cannot see the statement's own claims
+                select distinct on (coalesce(h.concurrency_key, h.id::text)) h.id
+                from longhaul.job h join unnest(?::uuid[]) as u(id) on h.id = u.id
+                order by coalesce(h.concurrency_key, h.id::text), h.priority desc, h.id
+            ), claimed as (""" + CLAIM_SET + """
+                from hinted u
                 where j.id = u.id and not j.cancel_requested and j.run_at <= ?
                   and (j.state = any(?) or (j.state = any(?) and j.lease_expires_at < ? and j.attempt < j.max_attempts))
+            """ + KEY_ROOM + """
                 returning j.*
             """ + CLAIM_EVENTS;
 
@@ -84,11 +107,16 @@ public class JobQueries {
      * waiting jobs of highest priority, oldest first. Rows another claim holds are skipped.
      */
     private static final String CLAIM_NEXT = """
-            with picked as (
-                select id from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
+            with candidates as (
+                select id, concurrency_key, priority from longhaul.job
+                where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
                 order by priority desc, id limit ? for update skip locked
+            ), picked as (
+                select distinct on (coalesce(concurrency_key, id::text)) id
+                from candidates order by coalesce(concurrency_key, id::text), priority desc, id
             ), claimed as (""" + CLAIM_SET + """
                 from picked p where j.id = p.id
+            """ + KEY_ROOM + """
                 returning j.*
             """ + CLAIM_EVENTS;
 
@@ -149,7 +177,8 @@ public class JobQueries {
         UUID[] ids = new UUID[n];
         String[] kinds = new String[n], queues = new String[n], states = new String[n], params = new String[n],
                 runAt = new String[n], createdAt = new String[n], enqueuedAt = new String[n], keys = new String[n],
-                hashes = new String[n], tenants = new String[n], traceParents = new String[n];
+                hashes = new String[n], tenants = new String[n], traceParents = new String[n], concurrencyKeys = new String[n];
+        Integer[] keyLimits = new Integer[n];
         UUID[] submitters = new UUID[n];
         Short[] priorities = new Short[n];
         Integer[] maxAttempts = new Integer[n], timeouts = new Integer[n];
@@ -173,6 +202,8 @@ public class JobQueries {
             tenants[i] = job.tenant();
             submitters[i] = job.submittedBy();
             traceParents[i] = job.traceParent();
+            concurrencyKeys[i] = job.concurrencyKey();
+            keyLimits[i] = job.concurrencyLimit();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setArray(1, c.createArrayOf("uuid", ids));
@@ -192,6 +223,8 @@ public class JobQueries {
             s.setArray(15, c.createArrayOf("text", tenants));
             s.setArray(16, c.createArrayOf("uuid", submitters));
             s.setArray(17, c.createArrayOf("text", traceParents));
+            s.setArray(18, c.createArrayOf("text", concurrencyKeys));
+            s.setArray(19, c.createArrayOf("int4", keyLimits));
             s.executeUpdate();
         }
     }
@@ -206,8 +239,8 @@ public class JobQueries {
         Map<UUID, Job> claimed = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
             Array from = c.createArrayOf("text", JobState.names(Transition.CLAIM.from()));
-            int i = bindClaimSet(s, 0, from, owner, now, lease);
-            s.setArray(++i, c.createArrayOf("uuid", ids.stream().distinct().sorted(LOCK_ORDER).toArray()));
+            s.setArray(1, c.createArrayOf("uuid", ids.stream().distinct().sorted(LOCK_ORDER).toArray()));
+            int i = bindClaimSet(s, 1, from, owner, now, lease);
             s.setObject(++i, time(now));
             s.setArray(++i, from);
             s.setArray(++i, c.createArrayOf("text", JobState.names(Transition.REQUEUE.from())));
@@ -335,6 +368,20 @@ public class JobQueries {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The next waiting job of a concurrency key (by priority, then age), with its lane, if any. */
+    public java.util.Optional<Map.Entry<UUID, String>> nextWaitingWithKey(String key) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select id, queue from longhaul.job where concurrency_key = ? and state = 'QUEUED' and run_at <= ?
+                  and not cancel_requested order by priority desc, id limit 1""")) {
+            s.setString(1, key);
+            s.setObject(2, time(clock.instant()));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(Map.entry(rs.getObject(1, UUID.class), rs.getString(2)))
+                        : java.util.Optional.empty();
             }
         }
     }

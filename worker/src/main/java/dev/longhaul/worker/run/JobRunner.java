@@ -196,6 +196,8 @@ public class JobRunner {
                     MDC.remove("traceId");
                     // a job left room in a lane whose controls held deliveries back: wake a worker for the lane's next job
                     if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
+                    // a job of a concurrency key made room for the key's next one (it may wait without a message)
+                    if (job.concurrencyKey() != null && result != Result.CONTINUED) waker.wakeKey(job.concurrencyKey());
                 }
             } finally {
                 if (slotHeld) slots.release();

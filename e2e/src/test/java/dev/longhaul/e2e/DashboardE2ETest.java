@@ -194,6 +194,13 @@ class DashboardE2ETest {
         org.assertj.core.api.Assertions.assertThat(Jobs.JSON.readTree(lanes.body()).get(2).get("concurrency").asInt()).isEqualTo(4);
         Browser.screenshot(page, "queues-controls");
 
+        // a bad value is named on the page, and nothing changes
+        page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email")).fill("many");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save the limits of email")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("concurrency must be a number");
+        Browser.screenshot(page, "queues-refused");
+        assertThat(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email"))).hasValue("4");
+
         page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email")).fill("");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save the limits of email")).click();
         assertThat(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Concurrency of email"))).hasValue("");

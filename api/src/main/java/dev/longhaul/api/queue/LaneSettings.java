@@ -28,6 +28,11 @@ public class LaneSettings {
         return controls.current(lane);
     }
 
+    /** Every lane's controls now, in one read. */
+    public List<LaneControls.Control> all() {
+        return controls.current();
+    }
+
     public LaneControls.Control paused(String lane, boolean paused) throws SQLException {
         LaneControls.Control now = current(lane);
         return set(new LaneControls.Control(lane, paused, now.concurrency(), now.ratePerSecond()));

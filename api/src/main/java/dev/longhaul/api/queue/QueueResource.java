@@ -1,15 +1,15 @@
 package dev.longhaul.api.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.api.access.Caller;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
 import dev.longhaul.api.job.RequestReader;
 import dev.longhaul.api.problem.Problem;
+import dev.longhaul.core.job.JobStats;
 import dev.longhaul.core.job.LaneControls;
 import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
-import dev.longhaul.core.message.Lanes;
-import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,14 +20,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -51,7 +50,11 @@ public class QueueResource {
     @Inject
     LaneSettings settings;
     @Inject
-    AgroalDataSource dataSource;
+    JobStats stats;
+    @Inject
+    Caller caller;
+    @Inject
+    Clock clock;
     @Inject
     RequestReader reader;
 
@@ -67,30 +70,17 @@ public class QueueResource {
     @GET
     @Requires(Role.READ)
     @Operation(summary = "List lanes", description = """
-            Each lane with its controls and its jobs across all tenants: `running`, `waiting` (due and not yet \
-            started) and how long the oldest waiting job has waited. Needs the `read` role.""")
+            Each lane with its controls (the same for every tenant) and the key's tenant's jobs in it (an admin's: \
+            every tenant's): `running`, `waiting` (queued for a worker) and how long the oldest waiting job has \
+            waited. Needs the `read` role.""")
     @APIResponse(responseCode = "200", description = "The lanes.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = QueueView.class)))
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     public List<QueueView> list() throws SQLException {
-        Map<String, long[]> counts = new HashMap<>();
-        Map<String, Double> oldest = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select queue, count(*) filter (where state = 'RUNNING'),
-                       count(*) filter (where state in ('QUEUED', 'SCHEDULED') and run_at <= now()),
-                       coalesce(extract(epoch from now() - min(run_at) filter (where state in ('QUEUED', 'SCHEDULED')
-                                                                              and run_at <= now())), 0)
-                from longhaul.job where state in ('RUNNING', 'QUEUED', 'SCHEDULED') group by queue""");
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
-                oldest.put(rs.getString(1), rs.getDouble(4));
-            }
-        }
-        List<QueueView> lanes = new ArrayList<>();
-        for (String lane : Lanes.ALL) lanes.add(view(controls.current(lane), counts, oldest));
-        return lanes;
+        Map<String, JobStats.Lane> jobs = stats.lanes(caller.scope()).stream()
+                .collect(Collectors.toMap(JobStats.Lane::queue, lane -> lane));
+        return controls.current().stream().map(control -> view(control, jobs.get(control.lane()))).toList();
     }
 
     @POST
@@ -171,9 +161,11 @@ public class QueueResource {
         return list().stream().filter(q -> q.name().equals(control.lane())).findFirst().orElseThrow();
     }
 
-    private static QueueView view(LaneControls.Control control, Map<String, long[]> counts, Map<String, Double> oldest) {
-        long[] n = counts.getOrDefault(control.lane(), new long[2]);
-        return new QueueView(control.lane(), control.paused(), control.concurrency(), control.ratePerSecond(), n[0], n[1],
-                oldest.getOrDefault(control.lane(), 0.0));
+    private QueueView view(LaneControls.Control control, JobStats.Lane jobs) {
+        if (jobs == null) return new QueueView(control.lane(), control.paused(), control.concurrency(), control.ratePerSecond(), 0, 0, 0);
+        double oldest = jobs.oldestQueuedAt() == null ? 0
+                : Math.max(0, Duration.between(jobs.oldestQueuedAt(), clock.instant()).toMillis() / 1000.0);
+        return new QueueView(control.lane(), control.paused(), control.concurrency(), control.ratePerSecond(),
+                jobs.running(), jobs.queued(), oldest);
     }
 }

@@ -185,7 +185,7 @@ public class ScheduleService {
                     .setParameter(1, schedule.id()).setParameter(2, slot).setParameter(3, job.id())
                     .setParameter(4, clock.instant()).executeUpdate();
         });
-        publisher.publishLater(List.of(new JobRef(job.id(), job.queue())));
+        publisher.publishLater(List.of(new JobRef(job.id(), job.queue(), job.traceParent())));
         return job;
     }
 

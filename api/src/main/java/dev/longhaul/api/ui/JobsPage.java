@@ -130,9 +130,13 @@ public class JobsPage {
             }
         }
         String list = back != null && back.startsWith("/ui/jobs") && !back.startsWith("/ui/jobs/") ? back : "/ui/jobs";
-        String sep = list.contains("?") ? "&" : "?";
-        return Response.seeOther(URI.create(list + sep + "done=" + action + "&changed=" + changed
-                + "&unchanged=" + (ids.size() - changed))).build();
+        String done = "done=" + action + "&changed=" + changed + "&unchanged=" + (ids.size() - changed);
+        try {
+            return Response.seeOther(URI.create(list + (list.contains("?") ? "&" : "?") + done)).build();
+        } catch (IllegalArgumentException e) {
+            // a back link that is no URI (a hand-made form): the plain list
+            return Response.seeOther(URI.create("/ui/jobs?" + done)).build();
+        }
     }
 
     /** The count and the confirmation before an action on every matching job. */

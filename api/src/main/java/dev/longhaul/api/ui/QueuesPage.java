@@ -4,6 +4,7 @@ import dev.longhaul.api.access.Caller;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
 import dev.longhaul.api.queue.LaneSettings;
+import dev.longhaul.core.kind.FieldError;
 import dev.longhaul.core.kind.InvalidRequestException;
 import dev.longhaul.core.dispatch.LaneDepths;
 import dev.longhaul.core.job.JobStats;
@@ -55,13 +56,20 @@ public class QueuesPage {
     @GET
     @Requires(Role.READ)
     public String queues() throws SQLException {
-        List<Broker> broker = caller.has(Role.ADMIN)
+        return render(List.of());
+    }
+
+    /** The page, with the problems of a refused change of limits (none on a plain visit). */
+    private String render(List<FieldError> errors) throws SQLException {
+        boolean admin = caller.has(Role.ADMIN);
+        List<Broker> broker = admin
                 ? Lanes.ALL.stream().map(l -> new Broker(l, Lanes.queueName(l), depths.ready(Lanes.queueName(l)))).toList()
                 : List.of();
         return pages.page(page, "queues")
                 .data("lanes", LaneRow.of(stats.lanes(caller.scope()), clock.instant()))
                 .data("broker", broker)
-                .data("controls", caller.has(Role.ADMIN) ? Lanes.ALL.stream().map(settings::current).toList() : List.of())
+                .data("controls", admin ? settings.all() : List.of())
+                .data("errors", errors)
                 .render();
     }
 
@@ -73,13 +81,22 @@ public class QueuesPage {
         return Response.seeOther(URI.create("/ui/queues")).build();
     }
 
-    /** Empty fields clear a limit; a value that is no number is refused like a bad one, naming the field. */
+    /**
+     * Empty fields clear a limit; a value that is no number, or out of range, shows the page again
+     * with the problem named.
+     */
     @POST
     @Path("/{lane}/limits")
     @Requires(Role.ADMIN)
     public Response limits(@PathParam("lane") String lane, @RestForm String concurrency, @RestForm String ratePerSecond)
             throws SQLException {
-        settings.limits(lane, number(concurrency, "concurrency", Integer::valueOf), number(ratePerSecond, "ratePerSecond", Double::valueOf));
+        try {
+            settings.limits(lane, number(concurrency, "concurrency", Integer::valueOf),
+                    number(ratePerSecond, "ratePerSecond", Double::valueOf));
+        } catch (InvalidRequestException e) {
+            // the page again, its alert naming the problem (a 200: a browser logs a 4xx document as an error)
+            return Response.ok(render(e.errors()), MediaType.TEXT_HTML).build();
+        }
         return Response.seeOther(URI.create("/ui/queues")).build();
     }
 

@@ -86,8 +86,19 @@ public class JobQueries {
                   and (j.concurrency_key is null
                        or (pg_try_advisory_xact_lock(hashtext('longhaul.concurrency-key:' || j.concurrency_key))
                            and (select count(*) from longhaul.job r
-                                where r.concurrency_key = j.concurrency_key and r.state = 'RUNNING') < j.concurrency_limit))
-            """;
+                                where r.concurrency_key = j.concurrency_key and r.state = '%s') < j.concurrency_limit))
+            """.formatted(Transition.CLAIM.to().name());
+    /**
+     * The state a lane's next jobs wait in, written out (not bound) so that the planner uses
+     * {@code job_queued_priority_idx}; it is {@link Transition#CLAIM}'s only from-state, and the
+     * claiming update checks the from-states again.
+     */
+    private static final String WAITING = single(Transition.CLAIM.from()).name();
+
+    private static JobState single(java.util.Set<JobState> states) {
+        if (states.size() != 1) throw new IllegalStateException("expected one state, got " + states);
+        return states.iterator().next();
+    }
     private static final String CLAIM = """
             with hinted as (
                 -- at most one job per concurrency key in one statement: its count cannot see the statement's own claims
@@ -106,19 +117,19 @@ public class JobQueries {
      * {@link Transition#CLAIM} of a lane's next jobs, whichever deliveries woke the worker: the
      * waiting jobs of highest priority, oldest first. Rows another claim holds are skipped.
      */
-    private static final String CLAIM_NEXT = """
+    private static final String CLAIM_NEXT = ("""
             with candidates as (
                 select id, concurrency_key, priority from longhaul.job
-                where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
+                where queue = ? and state = '%1$s' and run_at <= ? and not cancel_requested
                 order by priority desc, id limit ? for update skip locked
             ), picked as (
                 select distinct on (coalesce(concurrency_key, id::text)) id
                 from candidates order by coalesce(concurrency_key, id::text), priority desc, id
             ), claimed as (""" + CLAIM_SET + """
-                from picked p where j.id = p.id
+                from picked p where j.id = p.id and j.state = any(?)
             """ + KEY_ROOM + """
                 returning j.*
-            """ + CLAIM_EVENTS;
+            """ + CLAIM_EVENTS).formatted(WAITING);
 
     /** {@link Transition#SUCCEED} for many jobs, each fenced on its own lease token, with its event. */
     private static final String SUCCEED = """
@@ -277,8 +288,8 @@ public class JobQueries {
     /** The highest priority among the lane's due waiting jobs, or -1 when none waits. */
     public int topWaitingPriority(String lane) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select priority from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ?
-                order by priority desc, id limit 1""")) {
+                select priority from longhaul.job where queue = ? and state = '%s' and run_at <= ?
+                order by priority desc, id limit 1""".formatted(WAITING))) {
             s.setString(1, lane);
             s.setObject(2, time(clock.instant()));
             try (ResultSet rs = s.executeQuery()) {
@@ -309,6 +320,7 @@ public class JobQueries {
                         s.setObject(2, time(now));
                         s.setInt(3, allowance.jobs());
                         int i = bindClaimSet(s, 3, from, owner, now, lease);
+                        s.setArray(++i, from);
                         s.setObject(++i, time(now));
                         s.setString(++i, owner);
                         jobs = claimed(s);
@@ -363,7 +375,7 @@ public class JobQueries {
 
     private static int running(Connection c, String lane) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "select count(*) from longhaul.job where queue = ? and state = 'RUNNING'")) {
+                "select count(*) from longhaul.job where queue = ? and state = '" + Transition.CLAIM.to().name() + "'")) {
             s.setString(1, lane);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -375,8 +387,8 @@ public class JobQueries {
     /** The next waiting job of a concurrency key (by priority, then age), with its lane, if any. */
     public java.util.Optional<Map.Entry<UUID, String>> nextWaitingWithKey(String key) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select id, queue from longhaul.job where concurrency_key = ? and state = 'QUEUED' and run_at <= ?
-                  and not cancel_requested order by priority desc, id limit 1""")) {
+                select id, queue from longhaul.job where concurrency_key = ? and state = '%s' and run_at <= ?
+                  and not cancel_requested order by priority desc, id limit 1""".formatted(WAITING))) {
             s.setString(1, key);
             s.setObject(2, time(clock.instant()));
             try (ResultSet rs = s.executeQuery()) {
@@ -390,8 +402,8 @@ public class JobQueries {
     public List<UUID> nextWaiting(String lane, int limit) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select id from longhaul.job where queue = ? and state = 'QUEUED' and run_at <= ? and not cancel_requested
-                order by priority desc, id limit ?""")) {
+                select id from longhaul.job where queue = ? and state = '%s' and run_at <= ? and not cancel_requested
+                order by priority desc, id limit ?""".formatted(WAITING))) {
             s.setString(1, lane);
             s.setObject(2, time(clock.instant()));
             s.setInt(3, limit);

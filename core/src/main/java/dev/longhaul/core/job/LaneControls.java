@@ -1,5 +1,6 @@
 package dev.longhaul.core.job;
 
+import dev.longhaul.core.message.Lanes;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +51,13 @@ public class LaneControls {
     public Control current(String lane) {
         readAt = 0;
         return of(lane);
+    }
+
+    /** Every lane's controls as stored now, in {@link Lanes#ALL}'s order, in one read. */
+    public List<Control> current() {
+        readAt = 0;
+        refresh();
+        return Lanes.ALL.stream().map(this::of).toList();
     }
 
     private synchronized void refresh() {

@@ -133,80 +133,103 @@ public class JobRunner {
      */
     public Result run(UUID delivered, String lane) {
         running.incrementAndGet();
-        Semaphore slots = this.slots.computeIfAbsent(lane, l -> new Semaphore(config.concurrency(l)));
+        Slot slot = new Slot(this.slots.computeIfAbsent(lane, l -> new Semaphore(config.concurrency(l))));
         try {
-            acquireSlot(slots);
-            boolean slotHeld = true;
-            try {
-                // counted first, checked second: a drain that saw no running job sees no new one start
-                if (draining) return Result.DRAINING;
-                // usually the delivered job; in a controlled lane, or one with priorities, the lane's best
-                Optional<Job> claimed = claimer.claim(delivered, lane);
-                if (claimed.isEmpty()) {
-                    LOG.debugf("job %s: nothing to claim; delivery dropped", delivered);
-                    return Result.DROPPED;
-                }
-                Job job = claimed.get();
-                UUID jobId = job.id();
-                UUID token = job.leaseToken();
-                Instant attemptDeadline = attemptDeadline(job);
-                Instant claimedAt = clock.instant();
-                // the slice continues the job's trace (its submit's, or its schedule fire's), and
-                // every log line about it carries the job and trace ids
-                Span span = tracer.spanBuilder("job " + job.kind()).setParent(Traces.context(job.traceParent()))
-                        .setSpanKind(SpanKind.CONSUMER).setAttribute("longhaul.job.id", jobId.toString())
-                        .setAttribute("longhaul.job.kind", job.kind()).setAttribute("longhaul.job.attempt", job.attempt())
-                        .setAttribute("longhaul.lane", lane).startSpan();
-                Result result = null;
-                try (Scope traced = span.makeCurrent()) {
-                    MDC.put("jobId", jobId.toString());
-                    MDC.put("traceId", span.getSpanContext().getTraceId());
-                    if (!claimedAt.isBefore(attemptDeadline)) {
-                        return result = counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
-                    }
-                    metrics.started(job, claimedAt);
-                    leases.hold(jobId, token, attemptDeadline);
-                    try {
-                        Outcome outcome = null;
-                        Throwable failure = null;
-                        try {
-                            outcome = runHandler(job, token, attemptDeadline);
-                        } catch (HandlerFailure f) {
-                            failure = f.getCause();
-                            span.recordException(failure);
-                        }
-                        slots.release();
-                        slotHeld = false;
-                        Instant returned = clock.instant();
-                        metrics.ran(job, Duration.between(claimedAt, returned));
-                        if (failure != null) return result = counted(job, failed(job, token, failure));
-                        if (outcome instanceof Outcome.Continue && !returned.isBefore(attemptDeadline)) {
-                            // the slice ended at the attempt's deadline, not the slice's: this attempt failed
-                            return result = counted(job, failed(job, token, new AttemptTimeout(job, timeout(job))));
-                        }
-                        return result = counted(job, finish(job, token, outcome));
-                    } finally {
-                        leases.release(jobId);
-                    }
-                } finally {
-                    span.setAttribute("longhaul.result", result == null ? "error" : result.name().toLowerCase());
-                    if (result == null || result == Result.FAILED || result == Result.RETRYING) span.setStatus(StatusCode.ERROR);
-                    span.end();
-                    MDC.remove("jobId");
-                    MDC.remove("traceId");
-                    // a job left room in a lane whose controls held deliveries back: wake a worker for the lane's next job
-                    if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
-                    // a job of a concurrency key made room for the key's next one (it may wait without a message)
-                    if (job.concurrencyKey() != null && result != Result.CONTINUED) waker.wakeKey(job.concurrencyKey());
-                }
+            slot.take();
+            // counted first, checked second: a drain that saw no running job sees no new one start
+            if (draining) return Result.DRAINING;
+            // usually the delivered job; in a controlled lane, or one with priorities, the lane's best
+            Optional<Job> claimed = claimer.claim(delivered, lane);
+            if (claimed.isEmpty()) {
+                LOG.debugf("job %s: nothing to claim; delivery dropped", delivered);
+                return Result.DROPPED;
+            }
+            Job job = claimed.get();
+            // the slice continues the job's trace (its submit's, or its schedule fire's), and every
+            // log line about it carries the job and trace ids
+            Span span = tracer.spanBuilder("job " + job.kind()).setParent(Traces.context(job.traceParent()))
+                    .setSpanKind(SpanKind.CONSUMER).setAttribute("longhaul.job.id", job.id().toString())
+                    .setAttribute("longhaul.job.kind", job.kind()).setAttribute("longhaul.job.attempt", job.attempt())
+                    .setAttribute("longhaul.lane", lane).startSpan();
+            Result result = null;
+            try (Scope traced = span.makeCurrent()) {
+                MDC.put("jobId", job.id().toString());
+                MDC.put("traceId", span.getSpanContext().getTraceId());
+                result = counted(job, attempt(job, slot));
+                return result;
             } finally {
-                if (slotHeld) slots.release();
+                span.setAttribute("longhaul.result", result == null ? "error" : result.name().toLowerCase());
+                if (result == null || result == Result.FAILED || result == Result.RETRYING) span.setStatus(StatusCode.ERROR);
+                span.end();
+                MDC.remove("jobId");
+                MDC.remove("traceId");
+                // a job left room in a lane whose controls held deliveries back: wake a worker for the lane's next job
+                if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
+                // a job of a concurrency key made room for the key's next one (it may wait without a message)
+                if (job.concurrencyKey() != null && result != Result.CONTINUED) waker.wakeKey(job.concurrencyKey());
             }
         } finally {
+            slot.release();
             synchronized (running) {
                 running.decrementAndGet();
                 running.notifyAll();
             }
+        }
+    }
+
+    /** One of a lane's slots for one delivery: given back at most once, whichever way the run ends. */
+    private static final class Slot {
+        private final Semaphore slots;
+        private boolean held;
+
+        Slot(Semaphore slots) {
+            this.slots = slots;
+        }
+
+        void take() {
+            acquireSlot(slots);
+            held = true;
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                slots.release();
+            }
+        }
+    }
+
+    /**
+     * One slice of a claimed job, under its lease, and the outcome recorded; the slot is given back
+     * as soon as the handler returns, before the outcome is written.
+     */
+    private Result attempt(Job job, Slot slot) {
+        UUID token = job.leaseToken();
+        Instant attemptDeadline = attemptDeadline(job);
+        Instant claimedAt = clock.instant();
+        if (!claimedAt.isBefore(attemptDeadline)) return failed(job, token, new AttemptTimeout(job, timeout(job)));
+        metrics.started(job, claimedAt);
+        leases.hold(job.id(), token, attemptDeadline);
+        try {
+            Outcome outcome = null;
+            Throwable failure = null;
+            try {
+                outcome = runHandler(job, token, attemptDeadline);
+            } catch (HandlerFailure f) {
+                failure = f.getCause();
+                Span.current().recordException(failure);
+            }
+            slot.release();
+            Instant returned = clock.instant();
+            metrics.ran(job, Duration.between(claimedAt, returned));
+            if (failure != null) return failed(job, token, failure);
+            if (outcome instanceof Outcome.Continue && !returned.isBefore(attemptDeadline)) {
+                // the slice ended at the attempt's deadline, not the slice's: this attempt failed
+                return failed(job, token, new AttemptTimeout(job, timeout(job)));
+            }
+            return finish(job, token, outcome);
+        } finally {
+            leases.release(job.id());
         }
     }
 

@@ -63,14 +63,14 @@ public class JobQueries {
      * claimed job gets its own new lease token, and its "claimed" (or, with a checkpoint,
      * "resumed") event in the same statement.
      */
-    private static final String CLAIM_SET = """
+    static final String CLAIM_SET = """
                 update longhaul.job j set state = ?, lease_token = gen_random_uuid(), lease_owner = ?,
                     lease_expires_at = ?, started_at = coalesce(j.started_at, ?),
                     attempt_started_at = case when j.resume and j.state = any(?) then coalesce(j.attempt_started_at, ?) else ? end,
                     attempt = case when j.resume and j.state = any(?) then j.attempt else j.attempt + 1 end,
                     resume = false, to_publish = false, version = j.version + 1
             """;
-    private static final String CLAIM_EVENTS = """
+    static final String CLAIM_EVENTS = """
             ), events as (
                 insert into longhaul.job_event (job_id, at, type, attempt, worker)
                 select id, ?, case when checkpoint is null then 'claimed' else 'resumed' end, attempt, ? from claimed
@@ -82,7 +82,7 @@ public class JobQueries {
      * take turns across workers, so each sees the others' committed claims; a claim that finds the
      * lock taken leaves the job for a later one.
      */
-    private static final String KEY_ROOM = """
+    static final String KEY_ROOM = """
                   and (j.concurrency_key is null
                        or (pg_try_advisory_xact_lock(hashtext('longhaul.concurrency-key:' || j.concurrency_key))
                            and (select count(*) from longhaul.job r
@@ -93,7 +93,7 @@ public class JobQueries {
      * {@code job_queued_priority_idx}; it is {@link Transition#CLAIM}'s only from-state, and the
      * claiming update checks the from-states again.
      */
-    private static final String WAITING = single(Transition.CLAIM.from()).name();
+    static final String WAITING = single(Transition.CLAIM.from()).name();
 
     private static JobState single(java.util.Set<JobState> states) {
         if (states.size() != 1) throw new IllegalStateException("expected one state, got " + states);
@@ -112,24 +112,6 @@ public class JobQueries {
             """ + KEY_ROOM + """
                 returning j.*
             """ + CLAIM_EVENTS;
-
-    /**
-     * {@link Transition#CLAIM} of a lane's next jobs, whichever deliveries woke the worker: the
-     * waiting jobs of highest priority, oldest first. Rows another claim holds are skipped.
-     */
-    private static final String CLAIM_NEXT = ("""
-            with candidates as (
-                select id, concurrency_key, priority from longhaul.job
-                where queue = ? and state = '%1$s' and run_at <= ? and not cancel_requested
-                order by priority desc, id limit ? for update skip locked
-            ), picked as (
-                select distinct on (coalesce(concurrency_key, id::text)) id
-                from candidates order by coalesce(concurrency_key, id::text), priority desc, id
-            ), claimed as (""" + CLAIM_SET + """
-                from picked p where j.id = p.id and j.state = any(?)
-            """ + KEY_ROOM + """
-                returning j.*
-            """ + CLAIM_EVENTS).formatted(WAITING);
 
     /** {@link Transition#SUCCEED} for many jobs, each fenced on its own lease token, with its event. */
     private static final String SUCCEED = """
@@ -264,7 +246,7 @@ public class JobQueries {
     }
 
     /** Binds {@link #CLAIM_SET}'s parameters after index {@code i}; returns the index of the last one. */
-    private static int bindClaimSet(PreparedStatement s, int i, Array from, String owner, Instant now, Duration lease)
+    static int bindClaimSet(PreparedStatement s, int i, Array from, String owner, Instant now, Duration lease)
             throws SQLException {
         s.setString(++i, Transition.CLAIM.to().name());
         s.setString(++i, owner);
@@ -277,111 +259,12 @@ public class JobQueries {
         return i;
     }
 
-    private List<Job> claimed(PreparedStatement s) throws SQLException {
+    List<Job> claimed(PreparedStatement s) throws SQLException {
         List<Job> jobs = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) jobs.add(Job.fromRow(rs, json));
         }
         return jobs;
-    }
-
-    /** The highest priority among the lane's due waiting jobs, or -1 when none waits. */
-    public int topWaitingPriority(String lane) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select priority from longhaul.job where queue = ? and state = '%s' and run_at <= ?
-                order by priority desc, id limit 1""".formatted(WAITING))) {
-            s.setString(1, lane);
-            s.setObject(2, time(clock.instant()));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : -1;
-            }
-        }
-    }
-
-    /**
-     * Claims up to {@code wanted} of the lane's next jobs (by priority, then age) within its
-     * controls, in one transaction: the lane's {@code lane_control} row is locked, so claims in a
-     * controlled lane happen one at a time across the cluster; a paused lane gives none, a
-     * concurrency limit no more than it leaves free of the lane's RUNNING jobs, a rate limit no
-     * more than its bucket holds. A lane without controls just gives its next jobs.
-     */
-    public Claimed claimNext(String lane, int wanted, String owner, Duration lease) throws SQLException {
-        Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Allowance allowance = allowance(c, lane, wanted);
-                List<Job> jobs = List.of();
-                if (allowance.jobs() > 0) {
-                    try (PreparedStatement s = c.prepareStatement(CLAIM_NEXT)) {
-                        Array from = c.createArrayOf("text", JobState.names(Transition.CLAIM.from()));
-                        // the picked jobs' parameters come first in the statement, then the update's
-                        s.setString(1, lane);
-                        s.setObject(2, time(now));
-                        s.setInt(3, allowance.jobs());
-                        int i = bindClaimSet(s, 3, from, owner, now, lease);
-                        s.setArray(++i, from);
-                        s.setObject(++i, time(now));
-                        s.setString(++i, owner);
-                        jobs = claimed(s);
-                    }
-                }
-                if (allowance.tokens() != null) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "update longhaul.lane_control set tokens = ?, refilled_at = ? where lane = ?")) {
-                        s.setDouble(1, allowance.tokens() - jobs.size());
-                        s.setObject(2, time(now));
-                        s.setString(3, lane);
-                        s.executeUpdate();
-                    }
-                }
-                c.commit();
-                return new Claimed(jobs, wanted - allowance.jobs());
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /** The jobs a claim took, and how many of the deliveries the lane's controls held back. */
-    public record Claimed(List<Job> jobs, int heldBack) {
-    }
-
-    /** How many jobs a claim may start, and the rate bucket's tokens before it (null without a rate). */
-    private record Allowance(int jobs, Double tokens) {
-    }
-
-    private Allowance allowance(Connection c, String lane, int wanted) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                select paused, concurrency, rate_per_second, tokens, extract(epoch from (? - refilled_at))
-                from longhaul.lane_control where lane = ? for update""")) {
-            s.setObject(1, time(clock.instant()));
-            s.setString(2, lane);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) return new Allowance(wanted, null);
-                if (rs.getBoolean(1)) return new Allowance(0, null);
-                int allowed = wanted;
-                Integer concurrency = rs.getObject(2, Integer.class);
-                if (concurrency != null) allowed = Math.min(allowed, Math.max(0, concurrency - running(c, lane)));
-                Double rate = rs.getObject(3, Double.class);
-                if (rate == null) return new Allowance(allowed, null);
-                // a bucket of one second's worth (at least one job), refilled at the rate
-                double tokens = Math.min(Math.max(1, rate), rs.getDouble(4) + rate * Math.max(0, rs.getDouble(5)));
-                return new Allowance(Math.min(allowed, (int) Math.floor(tokens)), tokens);
-            }
-        }
-    }
-
-    private static int running(Connection c, String lane) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "select count(*) from longhaul.job where queue = ? and state = '" + Transition.CLAIM.to().name() + "'")) {
-            s.setString(1, lane);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     /** The next waiting job of a concurrency key (by priority, then age), with its lane, if any. */
@@ -484,7 +367,7 @@ public class JobQueries {
         return held;
     }
 
-    private static OffsetDateTime time(Instant instant) {
+    static OffsetDateTime time(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 

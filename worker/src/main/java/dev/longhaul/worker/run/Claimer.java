@@ -3,6 +3,7 @@ package dev.longhaul.worker.run;
 import dev.longhaul.core.dispatch.Batcher;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobQueries;
+import dev.longhaul.core.job.LaneClaims;
 import dev.longhaul.core.job.LaneControls;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,24 +20,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Claims the jobs of many deliveries in one statement per lane: each delivery's thread asks for a
  * job and waits while the claims that arrived together are made at once, one commit for all.
  * <ul>
- * <li>In a lane without controls where every waiting job has the same priority, each delivery
- * claims its own job. A job delivered twice in one batch is claimed once; the second delivery
- * finds it not claimable, as it would one statement later.</li>
+ * <li>In a lane without controls where one tenant waits and every waiting job has the same
+ * priority, each delivery claims its own job. A delivery whose job cannot be claimed (a duplicate,
+ * or a job another delivery's claim took) claims the lane's next job instead.</li>
  * <li>Otherwise a delivery is a wake-up for its lane: the claim takes the lane's best waiting jobs
- * (by priority, then age), within the lane's pause, concurrency and rate controls. Each claim
- * still consumes one message for one job, so every waiting job keeps a message or is woken by
+ * (by priority, in turn across the tenants that wait, then by age), within the lane's pause,
+ * concurrency and rate controls ({@link LaneClaims}). Each claim still consumes one message for one
+ * job, so every waiting job keeps a message or is woken by
  * {@link dev.longhaul.core.dispatch.LaneWaker} when a controlled lane has room.</li>
  * </ul>
+ * Either way a delivery claims a job while the lane has claimable work and its controls allow.
  */
 @ApplicationScoped
 public class Claimer {
     @Inject
     JobQueries queries;
+    @Inject
+    LaneClaims lanes;
     @Inject
     LaneControls controls;
     @Inject
@@ -49,7 +57,9 @@ public class Claimer {
 
     private Batcher<Hint, Optional<Job>> batcher;
     /** Per lane, deliveries its controls held back that no wake-up has answered yet. */
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> heldBack = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> heldBack = new ConcurrentHashMap<>();
+    /** Per lane, the tenant the last fair claim served first: the next one starts after it. */
+    private final Map<String, String> lastServed = new ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
@@ -75,13 +85,42 @@ public class Claimer {
     }
 
     private List<Optional<Job>> claimInLane(String lane, List<Hint> hints) throws SQLException {
-        if (!controls.of(lane).active() && queries.topWaitingPriority(lane) <= 0) return claimEach(hints);
-        List<Optional<Job>> results = new ArrayList<>(hints.size());
-        JobQueries.Claimed claimed = queries.claimNext(lane, hints.size(), leases.workerId(), config.lease());
-        if (claimed.heldBack() > 0) heldBack.computeIfAbsent(lane, l -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(claimed.heldBack());
-        for (Job job : claimed.jobs()) results.add(Optional.of(job));
-        while (results.size() < hints.size()) results.add(Optional.empty());
+        LaneClaims.Look look = lanes.look(lane);
+        if (controls.of(lane).active() || look.topPriority() > 0 || look.severalTenants()) {
+            return chosen(lane, hints.size(), look.severalTenants());
+        }
+        List<Optional<Job>> results = claimEach(hints);
+        int missed = (int) results.stream().filter(Optional::isEmpty).count();
+        if (missed == 0 || !look.waiting()) return results;
+        // a delivery whose job could not be claimed (a duplicate, or a job a chooser claim took
+        // for another delivery) claims the lane's next job instead: every delivery claims something
+        // while claimable work waits, so no waiting job is left without a message
+        var next = chosen(lane, missed, false).iterator();
+        for (int i = 0; i < results.size() && next.hasNext(); i++) {
+            if (results.get(i).isEmpty()) results.set(i, next.next());
+        }
         return results;
+    }
+
+    /** Claims up to {@code wanted} of the lane's next jobs, in turn across tenants when {@code fair}; one result per delivery. */
+    private List<Optional<Job>> chosen(String lane, int wanted, boolean fair) throws SQLException {
+        LaneClaims.Claimed claimed = lanes.next(lane, wanted, fair, lastServed.get(lane), leases.workerId(), config.lease());
+        if (claimed.heldBack() > 0) heldBack.computeIfAbsent(lane, l -> new AtomicInteger()).addAndGet(claimed.heldBack());
+        if (fair) served(lane, claimed.jobs());
+        List<Optional<Job>> results = new ArrayList<>(wanted);
+        for (Job job : claimed.jobs()) results.add(Optional.of(job));
+        while (results.size() < wanted) results.add(Optional.empty());
+        return results;
+    }
+
+    /**
+     * Moves the lane's turn to the first tenant served after the last one: the next fair claim
+     * starts after it, so with one job claimed at a time the waiting tenants take turns.
+     */
+    private void served(String lane, List<Job> jobs) {
+        String after = lastServed.getOrDefault(lane, "");
+        jobs.stream().map(Job::tenant).min(Comparator.comparing((String t) -> t.compareTo(after) <= 0).thenComparing(t -> t))
+                .ifPresent(first -> lastServed.put(lane, first));
     }
 
     /**

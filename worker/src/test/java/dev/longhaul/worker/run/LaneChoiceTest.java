@@ -1,0 +1,100 @@
+package dev.longhaul.worker.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longhaul.core.job.Job;
+import dev.longhaul.core.job.JobIds;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The claim chooses the job, and every delivery claims one while claimable work waits. The jobs
+ * here have no message and are stamped as published in an hour, so neither the worker's consumers
+ * nor the stale-job republish touch them: each claim is one the test makes, as a delivery would.
+ */
+@QuarkusTest
+class LaneChoiceTest {
+
+    @Inject
+    Claimer claimer;
+    @Inject
+    EntityManager em;
+
+    @Test
+    void aDeliveryWhoseJobAChooserTookClaimsTheJobWhoseMessageWasSpent() {
+        String lane = "email";
+        String tenant = "spent-" + System.nanoTime();
+        UUID urgent = insert(lane, tenant, 1);
+        UUID plain = insert(lane, tenant, 0);
+
+        // the plain job's delivery wakes a chooser (a priority waits), which takes the urgent job
+        assertThat(claimer.claim(plain, lane).map(Job::id)).contains(urgent);
+        // the urgent job's own delivery finds it taken; it claims the lane's next job (the plain
+        // one, whose message was spent, unless an older one waits) instead of being dropped and
+        // leaving the plain job to wait for the stale-job republish
+        UUID next = nextWaiting(lane);
+        assertThat(next).isNotNull();
+        assertThat(claimer.claim(urgent, lane).map(Job::id)).contains(next);
+        if (next.equals(plain)) assertThat(state(plain)).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aTenantWithOneJobIsServedWithinATurnOfATenantWithABacklog() {
+        String lane = "bulk";
+        String busy = "busy-" + System.nanoTime();
+        String quiet = "quiet-" + System.nanoTime();
+        List<UUID> backlog = new ArrayList<>();
+        for (int i = 0; i < 50; i++) backlog.add(insert(lane, busy, 0));
+        UUID lone = insert(lane, quiet, 0);
+        int tenants = waitingTenants(lane);
+
+        // each delivery names a backlog job; the claims take the waiting tenants in turn
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < tenants && !served.contains(quiet); i++) {
+            Optional<Job> claimed = claimer.claim(backlog.get(i), lane);
+            assertThat(claimed).as("claim %d", i).isPresent();
+            served.add(claimed.get().tenant());
+        }
+        assertThat(served).as("tenants served, %d waiting", tenants).contains(quiet);
+        assertThat(state(lone)).isEqualTo("RUNNING");
+        // the backlog has no message: it goes
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "delete from longhaul.job where tenant = ?1 and state = 'QUEUED'").setParameter(1, busy).executeUpdate());
+    }
+
+    private UUID insert(String lane, String tenant, int priority) {
+        UUID id = JobIds.next(Clock.systemUTC());
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
+                    enqueued_at, to_publish, tenant)
+                values (?1, 'noop', ?2, ?3, 'QUEUED', '{}'::jsonb, 3, now(), now(), now() + interval '1 hour', false, ?4)""")
+                .setParameter(1, id).setParameter(2, lane).setParameter(3, priority).setParameter(4, tenant).executeUpdate());
+        return id;
+    }
+
+    private int waitingTenants(String lane) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(distinct tenant) from longhaul.job where queue = ?1 and state = 'QUEUED'")
+                .setParameter(1, lane).getSingleResult()).intValue());
+    }
+
+    /** The lane's next waiting job by priority, then age, as a claim would choose it in one tenant. */
+    private UUID nextWaiting(String lane) {
+        return QuarkusTransaction.requiringNew().call(() -> (UUID) em.createNativeQuery(
+                "select id from longhaul.job where queue = ?1 and state = 'QUEUED' order by priority desc, id limit 1")
+                .setParameter(1, lane).getResultStream().findFirst().orElse(null));
+    }
+
+    private String state(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "select state from longhaul.job where id = ?1").setParameter(1, id).getSingleResult());
+    }
+}

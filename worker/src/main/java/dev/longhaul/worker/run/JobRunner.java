@@ -139,7 +139,7 @@ public class JobRunner {
             // counted first, checked second: a drain that saw no running job sees no new one start
             if (draining) return Result.DRAINING;
             // usually the delivered job; in a controlled lane, or one with priorities, the lane's best
-            Optional<Job> claimed = claimer.claim(delivered, lane);
+            Optional<Job> claimed = claimer.claim(delivered, lane, () -> draining);
             if (claimed.isEmpty()) {
                 LOG.debugf("job %s: nothing to claim; delivery dropped", delivered);
                 return Result.DROPPED;
@@ -163,7 +163,9 @@ public class JobRunner {
                 span.end();
                 MDC.remove("jobId");
                 MDC.remove("traceId");
-                // a job left room in a lane whose controls held deliveries back: wake a worker for the lane's next job
+                // a job left room in a lane whose controls held deliveries back: a delivery waiting here
+                // takes it, or a worker is woken for the lane's next job
+                claimer.ended(lane);
                 if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
                 // a job of a concurrency key made room for the key's next one (it may wait without a message)
                 if (job.concurrencyKey() != null && result != Result.CONTINUED) waker.wakeKey(job.concurrencyKey());

@@ -1,22 +1,29 @@
 package dev.longhaul.worker.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobIds;
+import dev.longhaul.core.job.JobQueries;
+import dev.longhaul.core.job.LaneControls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The claim chooses the job, and every delivery claims one while claimable work waits. The jobs
+ * The claim chooses the job, every delivery claims one while claimable work waits, and a delivery
+ * a lane's limit held back waits for the room a job of its worker leaves. The jobs
  * here have no message and are stamped as published in an hour, so neither the worker's consumers
  * nor the stale-job republish touch them: each claim is one the test makes, as a delivery would.
  */
@@ -27,6 +34,12 @@ class LaneChoiceTest {
     Claimer claimer;
     @Inject
     EntityManager em;
+    @Inject
+    LaneControls controls;
+    @Inject
+    JobQueries queries;
+    @Inject
+    Leases leases;
 
     @Test
     void aDeliveryWhoseJobAChooserTookClaimsTheJobWhoseMessageWasSpent() {
@@ -66,8 +79,44 @@ class LaneChoiceTest {
         assertThat(served).as("tenants served, %d waiting", tenants).contains(quiet);
         assertThat(state(lone)).isEqualTo("RUNNING");
         // the backlog has no message: it goes
+        deleteWaiting(busy);
+    }
+
+    private void deleteWaiting(String tenant) {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "delete from longhaul.job where tenant = ?1 and state = 'QUEUED'").setParameter(1, busy).executeUpdate());
+                "delete from longhaul.job where tenant = ?1 and state = 'QUEUED'").setParameter(1, tenant).executeUpdate());
+    }
+
+    @Test
+    void aDeliveryTheLaneLimitHeldBackClaimsWhenAJobOfTheLaneEndsOnItsWorker() throws Exception {
+        String lane = "email";
+        String tenant = "held-" + System.nanoTime();
+        UUID first = insert(lane, tenant, 0);
+        // more waiting jobs than the deliveries the sweeper's wake-up of a full lane may send
+        for (int i = 0; i < 4; i++) insert(lane, tenant, 0);
+        // room for one more RUNNING job of the lane than runs now
+        controls.set(new LaneControls.Control(lane, false, running(lane) + 1, null));
+        try {
+            Job running = claimer.claim(first, lane).orElseThrow();
+            CompletableFuture<Optional<Job>> held = CompletableFuture.supplyAsync(() -> claimer.claim(first, lane));
+            // the lane is full: the delivery is neither given a job nor dropped, it waits
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !held.isDone());
+
+            assertThat(queries.succeed(List.of(new JobQueries.Success(running.id(), running.leaseToken(), null)),
+                    leases.workerId())).containsExactly(running.id());
+            claimer.ended(lane);
+
+            assertThat(held.get(10, TimeUnit.SECONDS)).as("the waiting delivery's claim once a job of the lane ended").isPresent();
+        } finally {
+            controls.set(LaneControls.Control.none(lane));
+            deleteWaiting(tenant);
+        }
+    }
+
+    private int running(String lane) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from longhaul.job where queue = ?1 and state = 'RUNNING'")
+                .setParameter(1, lane).getSingleResult()).intValue());
     }
 
     private UUID insert(String lane, String tenant, int priority) {

@@ -38,6 +38,17 @@ public class LaneClaims {
             """ + JobQueries.KEY_ROOM;
 
     /**
+     * A waiting job {@code c} whose concurrency key is not at its limit: the scan for a lane's next
+     * jobs looks past jobs whose key is full, so a head of blocked keys never hides a job that may
+     * start (a claim that finds none drops its delivery). The claim checks again under the key's lock.
+     */
+    private static final String KEY_OPEN = """
+                  and (c.concurrency_key is null
+                       or (select count(*) from longhaul.job r
+                           where r.concurrency_key = c.concurrency_key and r.state = '%s') < c.concurrency_limit)
+            """.formatted(Transition.CLAIM.to().name());
+
+    /**
      * The lane's top waiting priority, and whether more than one tenant waits: three probes of the
      * queued jobs' partial indexes (the first and last tenant are the ends of
      * {@code job_queued_tenant_idx}).
@@ -56,8 +67,8 @@ public class LaneClaims {
      */
     private static final String CLAIM_NEXT = ("""
             with candidates as (
-                select id, concurrency_key, priority from longhaul.job
-                where queue = ? and state = '%1$s' and run_at <= ? and not cancel_requested
+                select id, concurrency_key, priority from longhaul.job c
+                where queue = ? and state = '%1$s' and run_at <= ? and not cancel_requested""" + KEY_OPEN + """
                 order by priority desc, id limit ? for update skip locked
             ), picked as (""" + PICKED + """
                 returning j.*
@@ -91,8 +102,9 @@ public class LaneClaims {
             ), heads as (
                 select h.id, h.priority, w.turn, row_number() over (partition by w.turn order by h.priority desc, h.id) as rank
                 from turns w cross join lane l cross join lateral (
-                    select id, priority from longhaul.job
+                    select id, priority from longhaul.job c
                     where queue = l.queue and tenant = w.tenant and state = '%1$s' and run_at <= l.due and not cancel_requested
+                    """ + KEY_OPEN + """
                     order by priority desc, id limit l.wanted) h
             ), chosen as (
                 select id from heads order by priority desc, rank, turn limit (select wanted from lane)

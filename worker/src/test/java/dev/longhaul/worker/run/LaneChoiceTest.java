@@ -60,6 +60,25 @@ class LaneChoiceTest {
     }
 
     @Test
+    void aDeliveryWhoseKeyIsFullClaimsAJobOfAnotherKeyPastAHeadOfFullKeys() {
+        String lane = "bulk";
+        String tenant = "keys-" + System.nanoTime();
+        String full = tenant + "-full";
+        List<UUID> blocked = new ArrayList<>();
+        for (int i = 0; i < 4; i++) blocked.add(insert(lane, tenant, 0, full));
+        UUID open = insert(lane, tenant, 0, tenant + "-open");
+        assertThat(claimer.claim(blocked.get(0), lane).map(Job::id)).contains(blocked.get(0));
+
+        // the next job's key is at its limit: its delivery takes the first job that may start,
+        // behind three more of the full key, instead of being dropped
+        Optional<Job> claimed = claimer.claim(blocked.get(1), lane);
+        assertThat(claimed).isPresent();
+        assertThat(claimed.get().concurrencyKey()).isNotEqualTo(full);
+        if (claimed.get().tenant().equals(tenant)) assertThat(claimed.get().id()).isEqualTo(open);
+        deleteWaiting(tenant);
+    }
+
+    @Test
     void aTenantWithOneJobIsServedWithinATurnOfATenantWithABacklog() {
         String lane = "bulk";
         String busy = "busy-" + System.nanoTime();
@@ -120,12 +139,19 @@ class LaneChoiceTest {
     }
 
     private UUID insert(String lane, String tenant, int priority) {
+        return insert(lane, tenant, priority, null);
+    }
+
+    /** A waiting noop job without a message; with a concurrency key of limit 1 unless {@code key} is null. */
+    private UUID insert(String lane, String tenant, int priority, String key) {
         UUID id = JobIds.next(Clock.systemUTC());
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                 insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
-                    enqueued_at, to_publish, tenant)
-                values (?1, 'noop', ?2, ?3, 'QUEUED', '{}'::jsonb, 3, now(), now(), now() + interval '1 hour', false, ?4)""")
-                .setParameter(1, id).setParameter(2, lane).setParameter(3, priority).setParameter(4, tenant).executeUpdate());
+                    enqueued_at, to_publish, tenant, concurrency_key, concurrency_limit)
+                values (?1, 'noop', ?2, ?3, 'QUEUED', '{}'::jsonb, 3, now(), now(), now() + interval '1 hour', false, ?4,
+                    cast(?5 as text), case when cast(?5 as text) is null then null else 1 end)""")
+                .setParameter(1, id).setParameter(2, lane).setParameter(3, priority).setParameter(4, tenant)
+                .setParameter(5, key).executeUpdate());
         return id;
     }
 

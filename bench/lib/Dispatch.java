@@ -36,13 +36,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                               clients: requests/s, p50/p99/max latency, errors
  * </pre>
  *
- * The environment variable LONGHAUL_KEY, when set, is sent as a bearer token.
+ * The environment variable LONGHAUL_KEY, when set, is sent as a bearer token; KEYS and KEY_LIMIT
+ * give the batches' jobs concurrency keys.
  */
 public class Dispatch {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     static final String KEY = System.getenv("LONGHAUL_KEY");
     static final int WARMUP_PER_CLIENT = 150;
+    /** KEYS=N gives the batches' jobs concurrency keys, job i the key k(i mod N), each with the limit KEY_LIMIT (1). */
+    static final int KEYS = Integer.parseInt(System.getenv().getOrDefault("KEYS", "0"));
+    static final int KEY_LIMIT = Integer.parseInt(System.getenv().getOrDefault("KEY_LIMIT", "1"));
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -63,8 +67,13 @@ public class Dispatch {
 
     static String batchBody(int size) {
         StringBuilder s = new StringBuilder("{\"jobs\":[");
-        for (int i = 0; i < size; i++) s.append(i == 0 ? "" : ",").append("{\"kind\":\"noop\"}");
+        for (int i = 0; i < size; i++) s.append(i == 0 ? "" : ",").append(KEYS > 0 ? keyed(i) : "{\"kind\":\"noop\"}");
         return s.append("]}").toString();
+    }
+
+    /** A noop job with the concurrency key {@code k<i mod KEYS>} and the limit KEY_LIMIT. */
+    static String keyed(int i) {
+        return "{\"kind\":\"noop\",\"concurrencyKey\":\"k" + (i % KEYS) + "\",\"concurrencyLimit\":" + KEY_LIMIT + "}";
     }
 
     static void submitBatch(String api, String body) throws Exception {

@@ -50,15 +50,16 @@ public class LaneClaims {
 
     /**
      * The lane's top waiting priority, and whether more than one tenant waits: three probes of the
-     * queued jobs' partial indexes (the first and last tenant are the ends of
-     * {@code job_queued_tenant_idx}).
+     * queued jobs' partial indexes. The tenants are read backwards in {@code job_queued_tenant_idx}
+     * (the last tenant, then any before it): a tenant's last entries are its newest jobs, alive,
+     * while its first are the jobs claimed a moment ago, dead until vacuum.
      */
     private static final String LOOK = """
             select (select priority from longhaul.job where queue = ? and state = '%1$s' and run_at <= ?
                     order by priority desc, id limit 1),
-                   (select tenant from longhaul.job where queue = ? and state = '%1$s' order by tenant limit 1)
-                   is distinct from
-                   (select tenant from longhaul.job where queue = ? and state = '%1$s' order by tenant desc limit 1)
+                   (select tenant from longhaul.job where queue = ? and state = '%1$s' and tenant <
+                       (select tenant from longhaul.job where queue = ? and state = '%1$s' order by tenant desc limit 1)
+                    order by tenant desc limit 1) is not null
             """.formatted(JobQueries.WAITING);
 
     /**
@@ -76,8 +77,9 @@ public class LaneClaims {
 
     /**
      * {@link Transition#CLAIM} of a lane's next jobs in turn across its waiting tenants. The
-     * tenants are walked in name order from just after {@code after} (the last tenant served) and
-     * around, one index probe each, up to {@link #TENANTS_PER_CLAIM}. Each tenant's head jobs (by
+     * tenants are walked in descending name order from just before {@code after} (the last tenant
+     * served first) and around, one backward index probe each (see {@link #LOOK} for why
+     * backward), up to {@link #TENANTS_PER_CLAIM}. Each tenant's head jobs (by
      * priority, then age) are read without locks; the claim takes them by priority, then by their
      * rank within their tenant, then by the tenant's turn: with one job to claim and two tenants
      * waiting, each gets every other claim. The chosen rows are then locked, skipping rows another
@@ -89,15 +91,15 @@ public class LaneClaims {
                 select cast(? as text), cast(? as text), cast(? as int), cast(? as int), cast(? as timestamptz)
             ), turns(tenant, first, turn) as (
                 select t.tenant, t.tenant, 1 from lane l cross join lateral (select coalesce(
-                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' and tenant > l.after
-                     order by tenant limit 1),
-                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' order by tenant limit 1)) as tenant) t
+                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' and tenant < l.after
+                     order by tenant desc limit 1),
+                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' order by tenant desc limit 1)) as tenant) t
                 where t.tenant is not null
               union all
                 select n.tenant, w.first, w.turn + 1 from turns w cross join lane l cross join lateral (select coalesce(
-                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' and tenant > w.tenant
-                     order by tenant limit 1),
-                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' order by tenant limit 1)) as tenant) n
+                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' and tenant < w.tenant
+                     order by tenant desc limit 1),
+                    (select tenant from longhaul.job where queue = l.queue and state = '%1$s' order by tenant desc limit 1)) as tenant) n
                 where w.turn < l.turns and n.tenant is not null and n.tenant <> w.first
             ), heads as (
                 select h.id, h.priority, w.turn, row_number() over (partition by w.turn order by h.priority desc, h.id) as rank
@@ -148,8 +150,8 @@ public class LaneClaims {
 
     /**
      * Claims up to {@code wanted} of the lane's next jobs within its controls, in one transaction:
-     * in turn across tenants when {@code fair} (starting after the tenant {@code after}, or the
-     * first when null), otherwise by priority, then age. The lane's {@code lane_control} row is
+     * in turn across tenants when {@code fair} (starting before the tenant {@code after} in name
+     * order, or at the last when null), otherwise by priority, then age. The lane's {@code lane_control} row is
      * locked, so claims in a controlled lane happen one at a time across the cluster; a paused lane
      * gives none, a concurrency limit no more than it leaves free of the lane's RUNNING jobs, a rate
      * limit no more than its bucket holds. A lane without controls just gives its next jobs.

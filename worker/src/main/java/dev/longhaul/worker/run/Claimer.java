@@ -159,12 +159,14 @@ public class Claimer {
     }
 
     /**
-     * Moves the lane's turn to the first tenant served after the last one: the next fair claim
-     * starts after it, so with one job claimed at a time the waiting tenants take turns.
+     * Moves the lane's turn to the first tenant served: the next fair claim starts with the tenant
+     * before it in name order (claims walk the tenants backwards, and around), so with one job
+     * claimed at a time the waiting tenants take turns.
      */
     private void served(String lane, List<Job> jobs) {
         String after = lastServed.getOrDefault(lane, "");
-        jobs.stream().map(Job::tenant).min(Comparator.comparing((String t) -> t.compareTo(after) <= 0).thenComparing(t -> t))
+        jobs.stream().map(Job::tenant)
+                .min(Comparator.comparing((String t) -> t.compareTo(after) >= 0).thenComparing(Comparator.reverseOrder()))
                 .ifPresent(first -> lastServed.put(lane, first));
     }
 

@@ -37,6 +37,13 @@ final class Jobs {
         return JSON.readTree(response.body()).get("id").asText();
     }
 
+    /** Any request with a JSON body (or none), answered whatever its status. */
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        var request = api.request(path).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A bodiless POST, e.g. a cancel. */
     HttpResponse<String> post(String path) throws Exception {
         return HTTP.send(api.request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -182,6 +182,12 @@ class ChunkedJobsE2ETest {
             assertThat(children.stream().mapToLong(c -> c.get("result").get("rows").asLong()).sum()).isEqualTo(ORDERS);
             // each partition's file became part of the parent's
             assertThat(children).allSatisfy(c -> assertThat(c.get("artifacts")).isEmpty());
+            // the dashboard lists the partitions on the parent's page, and names the parent on each child's
+            String page = jobs.page("/ui/jobs/" + id);
+            assertThat(page).contains("Partitions");
+            children.forEach(c -> assertThat(page).contains("/ui/jobs/" + c.get("id").asText()));
+            JsonNode first = children.stream().filter(c -> c.get("partition").get("index").asInt() == 0).findFirst().orElseThrow();
+            assertThat(jobs.page("/ui/jobs/" + first.get("id").asText())).contains("1 of 4 of").contains(id);
         } finally {
             helper.close();
         }

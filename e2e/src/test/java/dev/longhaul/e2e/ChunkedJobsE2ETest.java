@@ -159,6 +159,63 @@ class ChunkedJobsE2ETest {
     }
 
     @Test
+    void aPartitionedExportOverTwoWorkersIsTheSameFileAndSurvivesAKilledWorker() throws Exception {
+        String reference = jobs.awaitSuccess(jobs.submit(fullExport()), Duration.ofMinutes(3))
+                .get("result").get("sha256").asText();
+        App helper = App.start("worker", WORKER_ENV, "128m");
+        try {
+            String id = jobs.submit(fullExport().replaceFirst("\\}$", ",\"partitions\":4}"));
+            await("4 children").atMost(Duration.ofSeconds(60)).until(() -> children(id).size() == 4);
+            // kill -9 a worker while the partitions run: its children resume elsewhere from their checkpoints
+            await("partitions under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> jobs.get(id).get("progress").get("done").asLong() > 0);
+            helper.kill();
+
+            JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(4));
+            assertThat(job.get("result").get("sha256").asText()).isEqualTo(reference);
+            assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
+            assertThat(job.get("partitions").asInt()).isEqualTo(4);
+            assertThat(job.get("artifacts")).hasSize(1);
+            assertThat(jobs.sha256(job.get("artifacts").get(0).get("url").asText())).isEqualTo(reference);
+            List<JsonNode> children = children(id);
+            assertThat(children).extracting(c -> c.get("state").asText()).containsOnly("SUCCEEDED");
+            assertThat(children.stream().mapToLong(c -> c.get("result").get("rows").asLong()).sum()).isEqualTo(ORDERS);
+            // each partition's file became part of the parent's
+            assertThat(children).allSatisfy(c -> assertThat(c.get("artifacts")).isEmpty());
+            // the dashboard lists the partitions on the parent's page, and names the parent on each child's
+            String page = jobs.page("/ui/jobs/" + id);
+            assertThat(page).contains("Partitions");
+            children.forEach(c -> assertThat(page).contains("/ui/jobs/" + c.get("id").asText()));
+            JsonNode first = children.stream().filter(c -> c.get("partition").get("index").asInt() == 0).findFirst().orElseThrow();
+            assertThat(jobs.page("/ui/jobs/" + first.get("id").asText())).contains("1 of 4 of").contains(id);
+        } finally {
+            helper.close();
+        }
+    }
+
+    @Test
+    void aPartitionedReportMergesItsPartitionsIntoTheSameReport() throws Exception {
+        String params = "\"params\":{\"report\":\"sales-daily\",\"from\":\"2025-01-01\",\"to\":\"2026-01-01\"}";
+        String plain = jobs.submit("{\"kind\":\"report\"," + params + "}");
+        String split = jobs.submit("{\"kind\":\"report\"," + params + ",\"partitions\":3}");
+        JsonNode one = jobs.awaitSuccess(plain, Duration.ofMinutes(2));
+        JsonNode three = jobs.awaitSuccess(split, Duration.ofMinutes(2));
+        assertThat(children(split)).hasSize(3);
+        assertThat(three.get("result").get("orders")).isEqualTo(one.get("result").get("orders"));
+        assertThat(three.get("result").get("revenueCents")).isEqualTo(one.get("result").get("revenueCents"));
+        String csv = "/artifacts/sales-daily-2025-01-01-2026-01-01.csv";
+        assertThat(jobs.download("/api/jobs/" + split + csv)).isEqualTo(jobs.download("/api/jobs/" + plain + csv));
+    }
+
+    private static List<JsonNode> children(String parentId) throws Exception {
+        var response = jobs.call("GET", "/api/jobs?parentId=" + parentId, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> children = new java.util.ArrayList<>();
+        Jobs.JSON.readTree(response.body()).get("items").forEach(children::add);
+        return children;
+    }
+
+    @Test
     void theSalesDailyReportEqualsOneGroupByAndRendersASelfContainedPage() throws Exception {
         String id = jobs.submit("{\"kind\":\"report\",\"params\":{\"report\":\"sales-daily\",\"from\":\"2025-01-01\","
                 + "\"to\":\"2026-01-01\",\"emailTo\":\"finance@example.com\"}}");

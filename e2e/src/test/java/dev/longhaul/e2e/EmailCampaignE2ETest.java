@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An email campaign against a real SMTP server (GreenMail), with its only worker killed with
- * {@code kill -9} mid-campaign and a new one started: every recipient still gets exactly one mail.
+ * {@code kill -9} mid-campaign and a new one started: every recipient still gets exactly one mail;
+ * and the same campaign in four partitions.
  * Customers 9,000,001 to 9,000,400 are this test's segment; one of them has a broken address.
  */
 class EmailCampaignE2ETest {
@@ -54,6 +55,7 @@ class EmailCampaignE2ETest {
 
     @Test
     void everyRecipientGetsExactlyOneMailThoughTheWorkerIsKilledMidCampaign() throws Exception {
+        smtp.purgeEmailFromAllMailboxes();
         String id = jobs.submit("""
                 {"kind":"email","params":{"segment":{"dataset":"customers","filter":[{"field":"id","op":">","value":9000000}]},
                  "template":{"subject":"Hello {name}","body":"Dear {name}, here is the news for {country}."},
@@ -77,6 +79,27 @@ class EmailCampaignE2ETest {
         worker = App.start("worker", workerEnv);
 
         JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
+        assertEveryRecipientMailedOnce(job);
+    }
+
+    @Test
+    void aPartitionedCampaignMailsEveryRecipientOnceAndAddsUpItsPartitions() throws Exception {
+        smtp.purgeEmailFromAllMailboxes();
+        String id = jobs.submit("""
+                {"kind":"email","partitions":4,
+                 "params":{"segment":{"dataset":"customers","filter":[{"field":"id","op":">","value":9000000}]},
+                 "template":{"subject":"Hello {name}","body":"Dear {name}, here is the news for {country}."},
+                 "ratePerSecond":400}}""");
+        JsonNode job = jobs.awaitSuccess(id, Duration.ofMinutes(2));
+        var children = Jobs.JSON.readTree(jobs.call("GET", "/api/jobs?parentId=" + id, null).body()).get("items");
+        assertThat(children).hasSize(4);
+        // the ranges split the segment about evenly
+        children.forEach(child -> assertThat(child.get("result").get("sent").asLong()
+                + child.get("result").get("failed").asLong()).isBetween(90L, 110L));
+        assertEveryRecipientMailedOnce(job);
+    }
+
+    private static void assertEveryRecipientMailedOnce(JsonNode job) throws Exception {
         assertThat(job.get("result").get("sent").asLong()).isEqualTo(RECIPIENTS - 1);
         assertThat(job.get("result").get("failed").asLong()).isEqualTo(1);
         assertThat(job.get("result").get("unknown").asLong()).isZero();

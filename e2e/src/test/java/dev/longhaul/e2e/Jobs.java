@@ -37,6 +37,26 @@ final class Jobs {
         return JSON.readTree(response.body()).get("id").asText();
     }
 
+    /** Any request with a JSON body (or none), answered whatever its status. */
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        var request = api.request(path).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A dashboard page's HTML, read with a session signed in with the admin key. */
+    String page(String path) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        var signIn = browser.send(HttpRequest.newBuilder(java.net.URI.create(api.url("/ui/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", api.url(""))
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + App.ADMIN_KEY)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(303);
+        var page = browser.send(HttpRequest.newBuilder(java.net.URI.create(api.url(path))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(path).isEqualTo(200);
+        return page.body();
+    }
+
     /** A bodiless POST, e.g. a cancel. */
     HttpResponse<String> post(String path) throws Exception {
         return HTTP.send(api.request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -105,7 +105,7 @@ public class JobResource {
     @Operation(summary = "Submit many jobs at once", description = """
             Up to `longhaul.api.batch-limit` (1,000) jobs, each checked like a single submit, committed in one \
             transaction: all are accepted, or none when any is invalid (the `400` names each, e.g. `jobs[3].kind`). \
-            The jobs come back in request order. Needs the `submit` role.""")
+            The jobs come back in request order. An optional `then: {kind, params}` is one more job that waits             (`WAITING`) until every job of the batch has ended, whatever its state, then runs once; it comes back as             `then`, and once released its `dependencyStates` holds the batch's counts by state. Needs the `submit` role.""")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SubmitRequest.Batch.class),
             examples = @ExampleObject(name = "two jobs", value = ApiExamples.SUBMIT_BATCH)))
@@ -119,8 +119,9 @@ public class JobResource {
     @APIResponse(responseCode = "415", ref = "NotJson")
     public Response submitBatch(InputStream body) {
         SubmitRequest.Batch batch = reader.read(body, SubmitRequest.Batch.class);
-        List<JobView> jobs = service.submitBatch(batch).stream().map(j -> JobView.of(j)).toList();
-        return Response.accepted(new JobView.Batch(jobs)).build();
+        JobService.BatchSubmitted submitted = service.submitBatch(batch);
+        List<JobView> jobs = submitted.jobs().stream().map(j -> JobView.of(j)).toList();
+        return Response.accepted(new JobView.Batch(jobs, submitted.then() == null ? null : JobView.of(submitted.then()))).build();
     }
 
     @GET
@@ -185,8 +186,8 @@ public class JobResource {
     @GET
     @Requires(Role.READ)
     @Operation(summary = "List jobs", description = """
-            The key's tenant's jobs (an admin's: every tenant's), newest first, filtered by any of `state`, `kind` \
-            and `scheduleId`. Pages are keyset-paged: pass a page's `next` as `after` to get the following one; \
+            The key's tenant's jobs (an admin's: every tenant's), newest first, filtered by any of `state`, `kind`, \
+            `scheduleId` and `parentId` (a partitioned job's children). Pages are keyset-paged: pass a page's `next` as `after` to get the following one; \
             `next` is null on the last page. Needs the `read` role.""")
     @APIResponse(responseCode = "200", description = "A page of jobs.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.Page.class),
@@ -200,6 +201,8 @@ public class JobResource {
             @Parameter(description = "Only jobs of this kind", example = "export") @QueryParam("kind") String kind,
             @Parameter(description = "Only the jobs this schedule made", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @QueryParam("scheduleId") String scheduleId,
+            @Parameter(description = "Only the children of this partitioned job", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            @QueryParam("parentId") String parentId,
             @Parameter(description = "Page size, 1 to `longhaul.api.max-page-size` (500)",
                     schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "500"))
             @QueryParam("limit") String limit,
@@ -209,7 +212,7 @@ public class JobResource {
             @QueryParam("tenant") String tenant) {
         int size = QueryParams.limit(limit, 50, config.maxPageSize());
         var jobs = service.list(blankToNull(tenant), parseState(state), blankToNull(kind), QueryParams.uuid(scheduleId, "scheduleId"),
-                QueryParams.uuid(after, "after"), size);
+                QueryParams.uuid(parentId, "parentId"), QueryParams.uuid(after, "after"), size);
         String next = jobs.size() == size ? jobs.getLast().id().toString() : null;
         return new JobView.Page(service.views(jobs), next);
     }

@@ -10,6 +10,7 @@ import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.dispatch.Settler;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSpec;
 import dev.longhaul.core.job.JobState;
@@ -34,6 +35,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -67,6 +69,11 @@ public class JobService {
     Caller caller;
     @Inject
     Permits permits;
+    @Inject
+    Settler settler;
+
+    /** The most jobs one job may depend on. */
+    static final int MAX_DEPENDENCIES = 100;
 
     /** The outcome of a submit: the job, and whether it was an idempotent replay. */
     public record Submitted(Job job, boolean replayed) {
@@ -81,9 +88,10 @@ public class JobService {
             Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
             if (replay.isPresent()) return replay.get();
         }
+        requireKnown(spec.dependsOn(), "dependsOn");
         Job job = Job.submit(spec, caller.tenant(), caller.keyId(), clock);
         try {
-            queries.insert(List.of(job));
+            queries.insert(List.of(job), edges(job.id(), spec.dependsOn(), true));
         } catch (SQLException e) {
             // two requests raced with the same key: the unique constraint let one through
             if (idempotencyKey != null && UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -95,10 +103,35 @@ public class JobService {
         if (job.toPublish()) {
             publisher.publishLater(List.of(new JobRef(job.id(), job.queue(), job.traceParent())));
         }
+        if (job.state() == JobState.WAITING) {
+            // its dependencies may have ended already, or one of them failed
+            settler.settle(List.of(job.id()));
+            return new Submitted(get(job.id().toString()), false);
+        }
         return new Submitted(job, false);
     }
 
-    public List<Job> submitBatch(SubmitRequest.Batch batch) {
+    private static List<JobQueries.Edge> edges(UUID job, List<UUID> dependsOn, boolean mustSucceed) {
+        return dependsOn.stream().map(d -> new JobQueries.Edge(job, d, mustSucceed)).toList();
+    }
+
+    /** Refuses dependencies that name no job the caller may see (a 400 naming each). */
+    private void requireKnown(List<UUID> ids, String field) {
+        if (ids.isEmpty()) return;
+        Scope scope = caller.scope();
+        var known = QuarkusTransaction.requiringNew().call(() -> store.existing(ids, scope));
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!known.contains(ids.get(i))) errors.add(new FieldError(field + "[" + i + "]", "no job " + ids.get(i)));
+        }
+        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+    }
+
+    /** The jobs of a batch, in request order, and its {@code then} job (or null). */
+    public record BatchSubmitted(List<Job> jobs, Job then) {
+    }
+
+    public BatchSubmitted submitBatch(SubmitRequest.Batch batch) {
         if (batch.jobs() == null || batch.jobs().isEmpty()) {
             throw new InvalidRequestException("jobs", "must hold at least one job");
         }
@@ -110,7 +143,18 @@ public class JobService {
         List<JobSpec> specs = new ArrayList<>(batch.jobs().size());
         for (int i = 0; i < batch.jobs().size(); i++) {
             try {
-                specs.add(validate(batch.jobs().get(i), null, "jobs[" + i + "]"));
+                JobSpec spec = validate(batch.jobs().get(i), null, "jobs[" + i + "]");
+                requireKnown(spec.dependsOn(), "jobs[" + i + "].dependsOn");
+                specs.add(spec);
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        JobSpec thenSpec = null;
+        if (batch.then() != null) {
+            try {
+                thenSpec = validate(new SubmitRequest(batch.then().kind(), batch.then().params(), null, null, null, null, null),
+                        null, "then");
             } catch (InvalidRequestException e) {
                 errors.addAll(e.errors());
             }
@@ -119,8 +163,20 @@ public class JobService {
             throw new InvalidRequestException(errors);
         }
         List<Job> jobs = specs.stream().map(spec -> Job.submit(spec, caller.tenant(), caller.keyId(), clock)).toList();
+        List<JobQueries.Edge> edges = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) edges.addAll(edges(jobs.get(i).id(), specs.get(i).dependsOn(), true));
+        Job then = null;
+        List<Job> all = jobs;
+        if (thenSpec != null) {
+            List<UUID> ids = jobs.stream().map(Job::id).toList();
+            then = Job.submit(thenSpec.dependingOn(ids), caller.tenant(), caller.keyId(), clock);
+            // it runs after every job of the batch has ended, whatever their states
+            edges.addAll(edges(then.id(), ids, false));
+            all = new ArrayList<>(jobs);
+            all.add(then);
+        }
         try {
-            queries.insert(jobs);
+            queries.insert(all, edges);
         } catch (SQLException e) {
             throw new IllegalStateException("inserting the jobs: " + e.getMessage(), e);
         }
@@ -128,7 +184,9 @@ public class JobService {
         if (!due.isEmpty()) {
             publisher.publishLater(due);
         }
-        return jobs;
+        List<UUID> waiting = all.stream().filter(j -> j.state() == JobState.WAITING).map(Job::id).toList();
+        if (!waiting.isEmpty()) settler.settle(waiting);
+        return new BatchSubmitted(jobs, then);
     }
 
     private Optional<Submitted> replay(String key, String hash) {
@@ -194,6 +252,26 @@ public class JobService {
                 errors.add(new FieldError("concurrencyLimit", "must be between 1 and 1000"));
             }
         }
+        if (request.partitions() != null) {
+            if (request.partitions() < 1 || request.partitions() > 64) {
+                errors.add(new FieldError("partitions", "must be between 1 and 64"));
+            } else if (kind != null && !kind.partitionable() && request.partitions() > 1) {
+                errors.add(new FieldError("partitions", "kind '" + kind.name() + "' runs as one job; partitionable kinds: "
+                        + kinds.names().stream().filter(n -> kinds.find(n).map(KindSpec::partitionable).orElse(false)).toList()));
+            }
+        }
+        List<UUID> dependsOn = request.dependsOn() == null ? List.of() : request.dependsOn();
+        if (dependsOn.size() > MAX_DEPENDENCIES) {
+            errors.add(new FieldError("dependsOn", "names " + dependsOn.size() + " jobs; the limit is " + MAX_DEPENDENCIES));
+        } else {
+            for (int i = 0; i < dependsOn.size(); i++) {
+                if (dependsOn.get(i) == null) errors.add(new FieldError("dependsOn[" + i + "]", "must be a job id"));
+                else if (dependsOn.indexOf(dependsOn.get(i)) < i) errors.add(new FieldError("dependsOn[" + i + "]", "is named twice"));
+            }
+        }
+        if (!dependsOn.isEmpty() && request.runAt() != null) {
+            errors.add(new FieldError("runAt", "cannot be combined with dependsOn: a job with dependencies runs when they have succeeded"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(prefix.isEmpty() ? errors
                     : errors.stream().map(e -> e.prefixed(prefix)).toList());
@@ -203,7 +281,8 @@ public class JobService {
         return new JobSpec(request.kind(), params, queue, priority,
                 request.runAt() == null ? null : request.runAt().toInstant(), maxAttempts,
                 idempotencyKey, idempotencyKey == null ? null : hash(request), request.timeoutSeconds(),
-                request.concurrencyKey(), request.concurrencyLimit());
+                request.concurrencyKey(), request.concurrencyLimit(),
+                request.partitions() == null || request.partitions() == 1 ? null : request.partitions(), dependsOn);
     }
 
     /** sha256 of the request with object keys sorted, so key order and whitespace don't matter. */
@@ -232,6 +311,10 @@ public class JobService {
         if (after == JobState.SUCCEEDED || after == JobState.FAILED) {
             throw new IllegalTransitionException(Transition.CANCEL, after);
         }
+        // the jobs waiting for it (or for its children) may be cancelled in turn
+        List<UUID> ended = new ArrayList<>(List.of(uuid));
+        ended.addAll(QuarkusTransaction.requiringNew().call(() -> store.children(uuid)).stream().map(Job::id).toList());
+        settler.settleWaitingFor(ended);
         return get(id);
     }
 
@@ -257,15 +340,27 @@ public class JobService {
         return QuarkusTransaction.requiringNew().call(() -> store.events(job.id()));
     }
 
-    /** The job with its artifacts. */
+    /** The job with its artifacts; a partitioned job's progress is its children's. */
     public JobView view(Job job) {
-        return JobView.of(job, artifacts.list(List.of(job.id())).getOrDefault(job.id(), List.of()));
+        return views(List.of(job)).getFirst();
     }
 
-    /** Jobs with their artifacts, fetched for the whole page in one query. */
+    /** Jobs with their artifacts and their children's progress, fetched for the whole page in one query each. */
     public List<JobView> views(List<Job> jobs) {
         var files = artifacts.list(jobs.stream().map(Job::id).toList());
-        return jobs.stream().map(j -> JobView.of(j, files.getOrDefault(j.id(), List.of()))).toList();
+        List<UUID> parents = jobs.stream().filter(j -> j.partitions() != null).map(Job::id).toList();
+        var children = parents.isEmpty() ? Map.<UUID, JobStore.ChildProgress>of()
+                : QuarkusTransaction.requiringNew().call(() -> store.childProgress(parents));
+        return jobs.stream().map(j -> JobView.of(j, files.getOrDefault(j.id(), List.of()), progress(j, children.get(j.id()))))
+                .toList();
+    }
+
+    /** A parent's progress from its children's, or null (the job's own) before it has any or once it ended. */
+    private static JobView.Progress progress(Job job, JobStore.ChildProgress children) {
+        if (children == null || job.state().isFinished()) return null;
+        Long eta = children.total() != null && children.rate() != null && children.rate() > 0
+                ? Math.max(0, Math.round((children.total() - children.done()) / children.rate())) : null;
+        return new JobView.Progress(children.done(), children.total(), children.unit(), children.rate(), eta);
     }
 
     /** A complete artifact of a job, or 404 naming what is missing. */
@@ -279,7 +374,7 @@ public class JobService {
      * A page of the caller's jobs; an admin sees every tenant's, or one tenant's with
      * {@code tenant}. A tenant other than the caller's own narrows a non-admin's list to nothing.
      */
-    public List<Job> list(String tenant, JobState state, String kind, UUID scheduleId, UUID after, int limit) {
+    public List<Job> list(String tenant, JobState state, String kind, UUID scheduleId, UUID parentId, UUID after, int limit) {
         Scope scope = caller.scope();
         if (tenant != null) {
             if (!Scope.validName(tenant)) throw new InvalidRequestException("tenant", "is not a tenant name");
@@ -287,7 +382,7 @@ public class JobService {
             scope = Scope.tenant(tenant);
         }
         Scope within = scope;
-        return QuarkusTransaction.requiringNew().call(() -> store.list(within, state, kind, scheduleId, after, limit));
+        return QuarkusTransaction.requiringNew().call(() -> store.list(within, state, kind, scheduleId, parentId, after, limit));
     }
 
     private static UUID parseId(String id) {

@@ -14,7 +14,7 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
         int attempt, int maxAttempts, Integer timeoutSeconds, Instant runAt, Instant createdAt, Instant startedAt, Instant finishedAt,
         boolean cancelRequested, Progress progress, JsonNode result, String error, List<Artifact> artifacts,
         UUID scheduleId, Instant scheduledFor, String tenant, UUID submittedBy, String traceId, String concurrencyKey,
-        Integer concurrencyLimit) {
+        Integer concurrencyLimit, Integer partitions, UUID parentId, JsonNode partition, JsonNode dependencyStates) {
 
     /**
      * @param ratePerSecond units per second over the recent chunks, or null before the first
@@ -32,19 +32,28 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
     }
 
     public static JobView of(Job job, List<ArtifactInfo> files) {
+        return of(job, files, null);
+    }
+
+    /**
+     * The job with its artifacts; a partitioned job's progress is {@code children}'s, the sum of
+     * its children's (null for any other job).
+     */
+    public static JobView of(Job job, List<ArtifactInfo> files, Progress children) {
         Long eta = null;
         if (job.progressTotal() != null && job.progressRate() != null && job.progressRate() > 0) {
             // totals may be estimates: never a negative ETA
             eta = Math.max(0, Math.round((job.progressTotal() - job.progressDone()) / job.progressRate()));
         }
-        var progress = new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);
+        var progress = children != null ? children
+                : new Progress(job.progressDone(), job.progressTotal(), job.progressUnit(), job.progressRate(), eta);
         return new JobView(job.id(), job.kind(), job.queue(), job.priority(), job.state(), job.params(),
                 job.attempt(), job.maxAttempts(), job.timeoutSeconds(), job.runAt(), job.createdAt(), job.startedAt(), job.finishedAt(),
                 job.cancelRequested(), progress, job.result(), job.error(),
                 files.stream().map(f -> new Artifact(f.name(), f.size(), f.sha256(), f.contentType(),
                         "/api/jobs/" + job.id() + "/artifacts/" + f.name())).toList(),
                 job.scheduleId(), job.scheduledFor(), job.tenant(), job.submittedBy(), job.traceId(), job.concurrencyKey(),
-                job.concurrencyLimit());
+                job.concurrencyLimit(), job.partitions(), job.parentId(), job.partition(), job.dependencyStates());
     }
 
     /** A page of jobs; {@code next} is the {@code after} cursor of the next page, or null at the end. */
@@ -54,6 +63,6 @@ public record JobView(UUID id, String kind, String queue, int priority, JobState
 
     /** The response of a batch submit, in request order. */
     @Schema(name = "JobBatch")
-    public record Batch(List<JobView> jobs) {
+    public record Batch(List<JobView> jobs, JobView then) {
     }
 }

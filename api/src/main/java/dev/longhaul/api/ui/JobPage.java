@@ -10,6 +10,7 @@ import dev.longhaul.api.job.JobService;
 import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.job.IllegalTransitionException;
+import dev.longhaul.core.chunk.KeyRange;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobSearch;
 import dev.longhaul.core.job.Transition;
@@ -89,6 +90,10 @@ public class JobPage {
         List<ArtifactInfo> files = artifacts.list(List.of(job.id())).getOrDefault(job.id(), List.of());
         String html = pages.page(page, "jobs")
                 .data("job", job)
+                .data("children", job.partitions() == null ? List.of()
+                        : jobs.list(null, null, null, null, job.id(), null, 64).reversed())
+                .data("partition", job.partition() == null ? null : KeyRange.from(job.partition()))
+                .data("dependencyStates", job.dependencyStates() == null ? null : job.dependencyStates().toString())
                 .data("live", Live.of(job))
                 .data("submitter", submitter)
                 .data("events", events)

@@ -135,6 +135,33 @@ public class ArtifactStore {
         }
     }
 
+    /**
+     * Moves the parts of job {@code from}'s artifact {@code name} to the end of {@code artifactId},
+     * numbered from {@code seq} on, and drops the emptied artifact: a partitioned job's parent joins
+     * its children's files this way, without copying a byte. Returns the next free part number.
+     */
+    public int adopt(Connection connection, UUID from, String name, long artifactId, int seq) throws SQLException {
+        int next = seq;
+        try (PreparedStatement s = connection.prepareStatement("""
+                update longhaul.artifact_part p set artifact_id = ?, seq = p.seq + ?
+                from longhaul.artifact a where a.id = p.artifact_id and a.job_id = ? and a.name = ?
+                returning p.seq""")) {
+            s.setLong(1, artifactId);
+            s.setInt(2, seq);
+            s.setObject(3, from);
+            s.setString(4, name);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) next = Math.max(next, rs.getInt(1) + 1);
+            }
+        }
+        try (PreparedStatement s = connection.prepareStatement("delete from longhaul.artifact where job_id = ? and name = ?")) {
+            s.setObject(1, from);
+            s.setString(2, name);
+            s.executeUpdate();
+        }
+        return next;
+    }
+
     /** Removes a file that will never be complete (a cancelled job's partial output). */
     public void delete(Connection connection, UUID jobId) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("delete from longhaul.artifact where job_id = ?")) {

@@ -42,6 +42,8 @@ public class DuePublisher {
     LaneControls controls;
     @Inject
     LaneWaker waker;
+    @Inject
+    Settler settler;
 
     @Scheduled(every = "${longhaul.dispatch.republish-every:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -80,7 +82,9 @@ public class DuePublisher {
             publisher.publish(stranded);
         }
         waker.wakeIdleControlledLanes();
-        return due.size() + rescued.size() + stale.size() + stranded.size();
+        // waiting jobs whose dependencies ended without settling them (a rescue, a crash in between)
+        int released = settler.settleReady(config.republishBatch());
+        return due.size() + rescued.size() + stale.size() + stranded.size() + released;
     }
 
     /**

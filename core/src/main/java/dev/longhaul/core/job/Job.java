@@ -99,6 +99,18 @@ public class Job {
     private String concurrencyKey;
     @Column(name = "concurrency_limit")
     private Integer concurrencyLimit;
+    /** How many key ranges (child jobs) the job runs as; null for one. */
+    private Short partitions;
+    /** The partitioned job this one is a key range of, or null. */
+    @Column(name = "parent_id")
+    private UUID parentId;
+    /** A child's key range: {@code {index, of, after, upTo}} (bounds as text; null for open). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    private JsonNode partition;
+    /** Counts by state of the jobs this one waited for, as they were when it was released. */
+    @Column(name = "dependency_states")
+    @JdbcTypeCode(SqlTypes.JSON)
+    private JsonNode dependencyStates;
     /** The W3C traceparent of the span that made the job, or null. */
     @Column(name = "trace_parent")
     private String traceParent;
@@ -129,8 +141,10 @@ public class Job {
         job.maxAttempts = spec.maxAttempts();
         job.createdAt = now;
         job.runAt = spec.runAt() == null || spec.runAt().isBefore(now) ? now : spec.runAt().truncatedTo(ChronoUnit.MICROS);
-        boolean due = !job.runAt.isAfter(now);
-        job.state = due ? JobState.QUEUED : JobState.SCHEDULED;
+        // a job with dependencies waits for them first, then runs at once (runAt is refused with them)
+        boolean waits = !spec.dependsOn().isEmpty();
+        boolean due = !waits && !job.runAt.isAfter(now);
+        job.state = waits ? JobState.WAITING : due ? JobState.QUEUED : JobState.SCHEDULED;
         job.enqueuedAt = due ? now : null;
         job.toPublish = due;
         job.idempotencyKey = spec.idempotencyKey();
@@ -142,6 +156,34 @@ public class Job {
         job.concurrencyKey = spec.concurrencyKey();
         job.concurrencyLimit = spec.concurrencyKey() == null ? null
                 : spec.concurrencyLimit() == null ? 1 : spec.concurrencyLimit();
+        job.partitions = spec.partitions() == null ? null : spec.partitions().shortValue();
+        return job;
+    }
+
+    /**
+     * A child of a partitioned job: the same kind, params, lane, priority, attempts and tenant, for
+     * the key range {@code partition}; queued at once.
+     */
+    public static Job child(Job parent, JsonNode partition, Clock clock) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Job job = new Job();
+        job.id = JobIds.next(clock);
+        job.kind = parent.kind;
+        job.queue = parent.queue;
+        job.priority = parent.priority;
+        job.params = parent.params;
+        job.maxAttempts = parent.maxAttempts;
+        job.createdAt = now;
+        job.runAt = now;
+        job.state = JobState.QUEUED;
+        job.enqueuedAt = now;
+        job.toPublish = true;
+        job.timeoutSeconds = parent.timeoutSeconds;
+        job.tenant = parent.tenant;
+        job.submittedBy = parent.submittedBy;
+        job.traceParent = parent.traceParent;
+        job.parentId = parent.id;
+        job.partition = partition;
         return job;
     }
 
@@ -188,6 +230,11 @@ public class Job {
         job.traceParent = rs.getString("trace_parent");
         job.concurrencyKey = rs.getString("concurrency_key");
         job.concurrencyLimit = rs.getObject("concurrency_limit", Integer.class);
+        short partitions = rs.getShort("partitions");
+        job.partitions = rs.wasNull() ? null : partitions;
+        job.parentId = rs.getObject("parent_id", UUID.class);
+        job.partition = tree(json, rs.getString("partition"));
+        job.dependencyStates = tree(json, rs.getString("dependency_states"));
         job.version = rs.getLong("version");
         return job;
     }
@@ -219,6 +266,10 @@ public class Job {
     public String traceParent() { return traceParent; }
     public String concurrencyKey() { return concurrencyKey; }
     public Integer concurrencyLimit() { return concurrencyLimit; }
+    public Integer partitions() { return partitions == null ? null : partitions.intValue(); }
+    public UUID parentId() { return parentId; }
+    public JsonNode partition() { return partition; }
+    public JsonNode dependencyStates() { return dependencyStates; }
     /** The id of the trace the job belongs to, or null. */
     public String traceId() { return Traces.traceId(traceParent); }
     public UUID scheduleId() { return scheduleId; }

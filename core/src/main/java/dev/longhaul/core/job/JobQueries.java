@@ -45,17 +45,20 @@ public class JobQueries {
     private static final String INSERT = """
             insert into longhaul.job (id, kind, queue, priority, state, params, max_attempts, run_at, created_at,
                 enqueued_at, idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent,
-                concurrency_key, concurrency_limit)
+                concurrency_key, concurrency_limit, partitions, parent_id, partition)
             select u.id, u.kind, u.queue, u.priority, u.state, cast(u.params as jsonb), u.max_attempts,
                 cast(u.run_at as timestamptz), cast(u.created_at as timestamptz), cast(u.enqueued_at as timestamptz),
                 u.idempotency_key, u.request_hash, u.to_publish, u.timeout_seconds, u.tenant, u.submitted_by, u.trace_parent,
-                u.concurrency_key, u.concurrency_limit
+                u.concurrency_key, u.concurrency_limit, u.partitions, u.parent_id, cast(u.partition as jsonb)
             from unnest(?::uuid[], ?::text[], ?::text[], ?::int2[], ?::text[], ?::text[], ?::int4[], ?::text[],
                         ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::uuid[], ?::text[],
-                        ?::text[], ?::int4[])
+                        ?::text[], ?::int4[], ?::int2[], ?::uuid[], ?::text[])
                  as u(id, kind, queue, priority, state, params, max_attempts, run_at, created_at, enqueued_at,
                       idempotency_key, request_hash, to_publish, timeout_seconds, tenant, submitted_by, trace_parent,
-                      concurrency_key, concurrency_limit)""";
+                      concurrency_key, concurrency_limit, partitions, parent_id, partition)""";
+    private static final String INSERT_EDGES = """
+            insert into longhaul.job_dependency (job_id, depends_on, must_succeed)
+            select * from unnest(?::uuid[], ?::uuid[], ?::bool[])""";
 
     /**
      * {@link Transition#CLAIM} for many deliveries (or {@link Transition#REQUEUE} and a claim, for a
@@ -125,7 +128,7 @@ public class JobQueries {
                 insert into longhaul.job_event (job_id, at, type, attempt, worker)
                 select id, ?, 'succeeded', attempt, ? from done
             )
-            select id from done""";
+            select id, exists (select 1 from longhaul.job_dependency d where d.depends_on = done.id) from done""";
 
     /**
      * Clears the publish marker of confirmed jobs. Rows locked right now are skipped: a claim is
@@ -165,15 +168,39 @@ public class JobQueries {
 
     /** Inserts new jobs (made by {@link Job#submit}) in one statement: all or none. */
     public void insert(List<Job> jobs) throws SQLException {
+        insert(jobs, List.of());
+    }
+
+    /** One edge of the dependency graph: {@code job} waits for {@code dependsOn}. */
+    public record Edge(UUID job, UUID dependsOn, boolean mustSucceed) {
+    }
+
+    /** Inserts new jobs and the edges of those that wait, in one transaction: all or none. */
+    public void insert(List<Job> jobs, List<Edge> edges) throws SQLException {
         if (jobs.isEmpty()) return;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                insert(c, jobs, edges);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Inserts jobs and edges on the caller's connection, in its transaction. */
+    public void insert(Connection c, List<Job> jobs, List<Edge> edges) throws SQLException {
         int n = jobs.size();
-        UUID[] ids = new UUID[n];
+        UUID[] ids = new UUID[n], parents = new UUID[n];
         String[] kinds = new String[n], queues = new String[n], states = new String[n], params = new String[n],
                 runAt = new String[n], createdAt = new String[n], enqueuedAt = new String[n], keys = new String[n],
-                hashes = new String[n], tenants = new String[n], traceParents = new String[n], concurrencyKeys = new String[n];
+                hashes = new String[n], tenants = new String[n], traceParents = new String[n], concurrencyKeys = new String[n],
+                partition = new String[n];
         Integer[] keyLimits = new Integer[n];
         UUID[] submitters = new UUID[n];
-        Short[] priorities = new Short[n];
+        Short[] priorities = new Short[n], partitions = new Short[n];
         Integer[] maxAttempts = new Integer[n], timeouts = new Integer[n];
         Boolean[] toPublish = new Boolean[n];
         for (int i = 0; i < n; i++) {
@@ -197,8 +224,11 @@ public class JobQueries {
             traceParents[i] = job.traceParent();
             concurrencyKeys[i] = job.concurrencyKey();
             keyLimits[i] = job.concurrencyLimit();
+            partitions[i] = job.partitions() == null ? null : job.partitions().shortValue();
+            parents[i] = job.parentId();
+            partition[i] = text(job.partition());
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+        try (PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setArray(1, c.createArrayOf("uuid", ids));
             s.setArray(2, c.createArrayOf("text", kinds));
             s.setArray(3, c.createArrayOf("text", queues));
@@ -218,6 +248,16 @@ public class JobQueries {
             s.setArray(17, c.createArrayOf("text", traceParents));
             s.setArray(18, c.createArrayOf("text", concurrencyKeys));
             s.setArray(19, c.createArrayOf("int4", keyLimits));
+            s.setArray(20, c.createArrayOf("int2", partitions));
+            s.setArray(21, c.createArrayOf("uuid", parents));
+            s.setArray(22, c.createArrayOf("text", partition));
+            s.executeUpdate();
+        }
+        if (edges.isEmpty()) return;
+        try (PreparedStatement s = c.prepareStatement(INSERT_EDGES)) {
+            s.setArray(1, c.createArrayOf("uuid", edges.stream().map(Edge::job).toArray()));
+            s.setArray(2, c.createArrayOf("uuid", edges.stream().map(Edge::dependsOn).toArray()));
+            s.setArray(3, c.createArrayOf("bool", edges.stream().map(Edge::mustSucceed).toArray()));
             s.executeUpdate();
         }
     }
@@ -267,6 +307,42 @@ public class JobQueries {
         return jobs;
     }
 
+    /**
+     * {@link Transition#PARK} on the caller's connection, in its transaction: the owner leaves its
+     * job {@code WAITING} for the jobs it made, with {@code checkpoint}; the next claim continues
+     * the attempt, its timeout clock started afresh. A job with a cancel request is not parked.
+     *
+     * @return false if the lease was lost or a cancel request is on the job
+     */
+    public boolean park(Connection c, UUID id, UUID token, JsonNode checkpoint, String worker, String detail)
+            throws SQLException {
+        Instant now = clock.instant();
+        try (PreparedStatement s = c.prepareStatement("""
+                with parked as (
+                    update longhaul.job j set state = ?, checkpoint = cast(? as jsonb), resume = true, attempt_started_at = null,
+                        lease_token = null, lease_owner = null, lease_expires_at = null, version = j.version + 1
+                    where j.id = ? and j.lease_token = ? and j.state = any(?) and not j.cancel_requested
+                    returning j.id, j.attempt
+                ), events as (
+                    insert into longhaul.job_event (job_id, at, type, attempt, worker, detail)
+                    select id, ?, 'parked', attempt, ?, ? from parked
+                )
+                select count(*) from parked""")) {
+            s.setString(1, Transition.PARK.to().name());
+            s.setString(2, text(checkpoint));
+            s.setObject(3, id);
+            s.setObject(4, token);
+            s.setArray(5, c.createArrayOf("text", JobState.names(Transition.PARK.from())));
+            s.setObject(6, time(now));
+            s.setString(7, worker);
+            s.setString(8, detail);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
     /** The next waiting job of a concurrency key (by priority, then age), with its lane, if any. */
     public java.util.Optional<Map.Entry<UUID, String>> nextWaitingWithKey(String key) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
@@ -303,9 +379,19 @@ public class JobQueries {
 
     /** Records many successes, each fenced on its token; returns the jobs that moved. */
     public Set<UUID> succeed(List<Success> successes, String worker) throws SQLException {
+        return succeedAll(successes, worker).done();
+    }
+
+    /** The jobs a batch of successes moved, and those of them that other jobs wait for. */
+    public record Succeeded(Set<UUID> done, Set<UUID> awaited) {
+    }
+
+    /** Records many successes, each fenced on its token. */
+    public Succeeded succeedAll(List<Success> successes, String worker) throws SQLException {
         List<Success> sorted = successes.stream().sorted(Comparator.comparing(Success::id, LOCK_ORDER)).toList();
         Instant now = clock.instant();
         Set<UUID> done = new HashSet<>();
+        Set<UUID> awaited = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SUCCEED)) {
             s.setString(1, Transition.SUCCEED.to().name());
             s.setObject(2, time(now));
@@ -316,10 +402,13 @@ public class JobQueries {
             s.setObject(7, time(now));
             s.setString(8, worker);
             try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) done.add(rs.getObject(1, UUID.class));
+                while (rs.next()) {
+                    done.add(rs.getObject(1, UUID.class));
+                    if (rs.getBoolean(2)) awaited.add(rs.getObject(1, UUID.class));
+                }
             }
         }
-        return done;
+        return new Succeeded(done, awaited);
     }
 
     /** Clears the publish marker of jobs whose message RabbitMQ confirmed; returns how many. */

@@ -10,6 +10,11 @@ import java.util.Set;
  * {@code docs/state-machine.md}.
  */
 public enum JobState {
+    /**
+     * Held by the jobs it depends on ({@code dependsOn}, a batch's {@code then}, a partitioned
+     * job's children) until they have ended.
+     */
+    WAITING,
     /** Waiting for {@code runAt}, or for a retry backoff to end. */
     SCHEDULED,
     /** Due, and published (or about to be) to its lane. */

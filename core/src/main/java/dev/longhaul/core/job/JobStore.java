@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -57,12 +59,18 @@ public class JobStore {
      * {@code job_state_id_idx} or {@code job_kind_id_idx}.
      */
     public List<Job> list(Scope scope, JobState state, String kind, UUID scheduleId, UUID after, int limit) {
+        return list(scope, state, kind, scheduleId, null, after, limit);
+    }
+
+    /** As {@link #list(Scope, JobState, String, UUID, UUID, int)}, and the children of {@code parentId} only, if given. */
+    public List<Job> list(Scope scope, JobState state, String kind, UUID scheduleId, UUID parentId, UUID after, int limit) {
         StringBuilder hql = new StringBuilder("from Job where 1 = 1");
         String tenant = scope.only().orElse(null);
         if (tenant != null) hql.append(" and tenant = :tenant");
         if (state != null) hql.append(" and state = :state");
         if (kind != null) hql.append(" and kind = :kind");
         if (scheduleId != null) hql.append(" and scheduleId = :scheduleId");
+        if (parentId != null) hql.append(" and parentId = :parentId");
         if (after != null) hql.append(" and id < :after");
         hql.append(" order by id desc");
         var query = em.createQuery(hql.toString(), Job.class).setMaxResults(limit);
@@ -70,6 +78,7 @@ public class JobStore {
         if (state != null) query.setParameter("state", state);
         if (kind != null) query.setParameter("kind", kind);
         if (scheduleId != null) query.setParameter("scheduleId", scheduleId);
+        if (parentId != null) query.setParameter("parentId", parentId);
         if (after != null) query.setParameter("after", after);
         return query.getResultList();
     }
@@ -242,7 +251,7 @@ public class JobStore {
     /**
      * {@link Transition#CANCEL} from outside: a job nobody owns ends at once; an owned one (a state
      * its owner {@link Transition#CHECKPOINT}s from) gets its cancel flag, which the owner honours
-     * at the next chunk.
+     * at the next chunk. A partitioned job's children are cancelled with it.
      *
      * @return the state the job is in afterwards, or empty if there is no such job in {@code scope}
      */
@@ -253,7 +262,7 @@ public class JobStore {
         unowned.removeAll(owned);
         scope.bind(em.createQuery("""
                 update Job set state = :to, finishedAt = :now, toPublish = false, version = version + 1
-                where id = :id and state in :unowned and """ + Scope.predicate("tenant")))
+                where (id = :id or parentId = :id) and state in :unowned and """ + Scope.predicate("tenant")))
                 .setParameter("to", Transition.CANCEL.to())
                 .setParameter("now", now)
                 .setParameter("id", id)
@@ -261,12 +270,52 @@ public class JobStore {
                 .executeUpdate();
         scope.bind(em.createQuery("""
                 update Job set cancelRequested = true, version = version + 1
-                where id = :id and state in :owned and """ + Scope.predicate("tenant")))
+                where (id = :id or parentId = :id) and state in :owned and """ + Scope.predicate("tenant")))
                 .setParameter("id", id)
                 .setParameter("owned", owned)
                 .executeUpdate();
         em.clear();
         return find(id, scope).map(Job::state);
+    }
+
+    /** Which of {@code ids} name jobs in {@code scope}. */
+    public Set<UUID> existing(List<UUID> ids, Scope scope) {
+        if (ids.isEmpty()) return Set.of();
+        return Set.copyOf(scope.bind(em.createQuery("select id from Job where id in :ids and " + Scope.predicate("tenant"), UUID.class))
+                .setParameter("ids", ids).getResultList());
+    }
+
+    /**
+     * A partitioned job's progress: the sum of its children's. {@code total} is null while any
+     * child's is unknown; {@code rate} sums the running children's.
+     */
+    public record ChildProgress(long done, Long total, String unit, Double rate) {
+    }
+
+    /** The progress of each of {@code parents} that has children, from its children's, in one query. */
+    public Map<UUID, ChildProgress> childProgress(List<UUID> parents) {
+        Map<UUID, ChildProgress> progress = new HashMap<>();
+        if (parents.isEmpty()) return progress;
+        List<?> rows = em.createNativeQuery("""
+                select parent_id, sum(progress_done), case when bool_and(progress_total is not null) then sum(progress_total) end,
+                    max(progress_unit), sum(progress_rate) filter (where state = ?2)
+                from longhaul.job where parent_id = any(?1) group by parent_id""")
+                .setParameter(1, parents.toArray(UUID[]::new))
+                .setParameter(2, Transition.CHECKPOINT.from().iterator().next().name())
+                .getResultList();
+        for (Object row : rows) {
+            Object[] r = (Object[]) row;
+            progress.put((UUID) r[0], new ChildProgress(((Number) r[1]).longValue(),
+                    r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3],
+                    r[4] == null ? null : ((Number) r[4]).doubleValue()));
+        }
+        return progress;
+    }
+
+    /** The children of a partitioned job, oldest first. */
+    public List<Job> children(UUID parentId) {
+        return em.createQuery("from Job where parentId = :parentId order by id", Job.class)
+                .setParameter("parentId", parentId).getResultList();
     }
 
     /** Whether a job of the schedule has not ended yet (for the schedule's overlap policy). */

@@ -6,6 +6,7 @@ import static dev.longhaul.core.job.JobState.QUEUED;
 import static dev.longhaul.core.job.JobState.RUNNING;
 import static dev.longhaul.core.job.JobState.SCHEDULED;
 import static dev.longhaul.core.job.JobState.SUCCEEDED;
+import static dev.longhaul.core.job.JobState.WAITING;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -23,6 +24,16 @@ public enum Transition {
     /** A due {@code SCHEDULED} job becomes {@code QUEUED} and is published. */
     PROMOTE(QUEUED, SCHEDULED),
     /**
+     * A {@code WAITING} job whose dependencies have all ended (and, where they must, succeeded)
+     * is queued and published.
+     */
+    RELEASE(QUEUED, WAITING),
+    /**
+     * The owner parks its job until the jobs it made have ended: a partitioned job's parent,
+     * once its children exist. Its next claim continues the same attempt.
+     */
+    PARK(WAITING, RUNNING),
+    /**
      * A worker takes a queued job under a new lease token. A running job whose lease expired is
      * re-queued ({@link #REQUEUE}) and claimed in the same statement.
      */
@@ -38,9 +49,10 @@ public enum Transition {
     FAIL(FAILED, RUNNING),
     /**
      * Cancelling a waiting job ends it; a running job is cancelled by its owner at the next chunk,
-     * or by the rescue if its lease expired first.
+     * or by the rescue if its lease expired first. A job whose dependency failed or was cancelled
+     * is cancelled too, with that reason.
      */
-    CANCEL(CANCELLED, SCHEDULED, QUEUED, RUNNING),
+    CANCEL(CANCELLED, WAITING, SCHEDULED, QUEUED, RUNNING),
     /** A manual retry of a finished, unsuccessful job. */
     RETRY(QUEUED, FAILED, CANCELLED);
 

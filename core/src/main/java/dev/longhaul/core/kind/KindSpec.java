@@ -30,6 +30,14 @@ public interface KindSpec<P extends Record> {
     }
 
     /**
+     * Whether a job of this kind may ask for {@code partitions}: it walks one dataset by key, and
+     * its worker handler can run a key range and join the ranges' results.
+     */
+    default boolean partitionable() {
+        return false;
+    }
+
+    /**
      * Checks that need more than annotations (e.g. that a dataset and its columns exist). Runs
      * after Bean Validation passed; throw {@link InvalidRequestException} naming fields relative to
      * {@code params} (e.g. {@code columns[2]}).

@@ -6,6 +6,7 @@ import static dev.longhaul.core.job.JobState.QUEUED;
 import static dev.longhaul.core.job.JobState.RUNNING;
 import static dev.longhaul.core.job.JobState.SCHEDULED;
 import static dev.longhaul.core.job.JobState.SUCCEEDED;
+import static dev.longhaul.core.job.JobState.WAITING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,10 +23,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TransitionTest {
     /** The state machine as docs/state-machine.md draws it, written out independently. */
     private static final Map<JobState, Set<Transition>> ALLOWED = Map.of(
+            WAITING, EnumSet.of(Transition.RELEASE, Transition.CANCEL),
             SCHEDULED, EnumSet.of(Transition.PROMOTE, Transition.CANCEL),
             QUEUED, EnumSet.of(Transition.CLAIM, Transition.CANCEL),
             RUNNING, EnumSet.of(Transition.CHECKPOINT, Transition.REQUEUE, Transition.SUCCEED,
-                    Transition.BACKOFF, Transition.FAIL, Transition.CANCEL),
+                    Transition.BACKOFF, Transition.FAIL, Transition.CANCEL, Transition.PARK),
             SUCCEEDED, EnumSet.noneOf(Transition.class),
             FAILED, EnumSet.of(Transition.RETRY),
             CANCELLED, EnumSet.of(Transition.RETRY));

@@ -2,6 +2,7 @@ package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longhaul.core.dispatch.Batcher;
+import dev.longhaul.core.dispatch.Settler;
 import dev.longhaul.core.job.JobQueries;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -15,7 +16,8 @@ import java.util.UUID;
  * Records successes in batches: the jobs that finished while the previous batch was being written
  * are marked {@code SUCCEEDED} in one statement, with their events, in one commit. Each job is
  * fenced on its own lease token, so a job whose lease was lost stays as its new owner left it, and
- * the others of its batch still succeed.
+ * the others of its batch still succeed. Jobs that waited for the ones that succeeded are settled
+ * (released, if these were their last) right after the batch.
  */
 @ApplicationScoped
 public class Completer {
@@ -23,6 +25,8 @@ public class Completer {
     JobQueries queries;
     @Inject
     Leases leases;
+    @Inject
+    Settler settler;
 
     private Batcher<JobQueries.Success, Boolean> batcher;
 
@@ -37,8 +41,9 @@ public class Completer {
     }
 
     private List<Boolean> succeedAll(List<JobQueries.Success> successes) {
-        Set<UUID> done = Retries.onConflict(() -> queries.succeed(successes, leases.workerId()));
-        return successes.stream().map(s -> done.contains(s.id())).toList();
+        JobQueries.Succeeded succeeded = Retries.onConflict(() -> queries.succeedAll(successes, leases.workerId()));
+        if (!succeeded.awaited().isEmpty()) settler.settleWaitingFor(succeeded.awaited());
+        return successes.stream().map(s -> succeeded.done().contains(s.id())).toList();
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longhaul.core.chunk.KeyRange;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,10 +16,13 @@ import java.util.function.BooleanSupplier;
  * @param sliceDeadline when the handler should return {@link Outcome.Continue} at the latest; read it
  *                      often, it comes at once when the worker drains for shutdown
  * @param stopFlag      true once the worker drains: the slice ends at the next chunk
+ * @param partition     the key range this job runs, when it is a partition of a partitioned job; else null
+ * @param dependencies  the counts by state of the jobs this one waited for ({@code dependsOn}, a
+ *                      batch's {@code then}), as they were when it was released; else null
  */
 public record JobContext<P>(UUID jobId, String kind, UUID leaseToken, P params, int attempt, JsonNode checkpoint,
         Instant startedAt, Instant asOf, Instant sliceDeadline, Clock clock, BooleanSupplier cancelFlag,
-        BooleanSupplier stopFlag) {
+        BooleanSupplier stopFlag, KeyRange partition, JsonNode dependencies) {
 
     /** The deadline given at the start of the slice; once the worker drains, one long past. */
     @Override

@@ -12,6 +12,8 @@ import io.opentelemetry.context.Scope;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.LaneWaker;
 import dev.longhaul.core.dispatch.JobRef;
+import dev.longhaul.core.chunk.KeyRange;
+import dev.longhaul.core.dispatch.Settler;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.core.job.JobState;
 import dev.longhaul.core.job.JobStore;
@@ -62,6 +64,8 @@ public class JobRunner {
     private final JobMetrics metrics;
     private final Tracer tracer;
     private final LaneWaker waker;
+    private final Partitions partitions;
+    private final Settler settler;
     /** Each lane's slots: how many of its jobs may run at once. */
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final Map<String, JobHandler<?>> handlers = new HashMap<>();
@@ -75,7 +79,9 @@ public class JobRunner {
     @Inject
     public JobRunner(JobStore store, Kinds kinds, JobPublisher publisher, Leases leases, WorkerConfig config,
             RetryConfig retry, Clock clock, Claimer claimer, Completer completer, JobMetrics metrics, Tracer tracer,
-            LaneWaker waker, Instance<JobHandler<?>> all) {
+            LaneWaker waker, Partitions partitions, Settler settler, Instance<JobHandler<?>> all) {
+        this.partitions = partitions;
+        this.settler = settler;
         this.tracer = tracer;
         this.waker = waker;
         this.claimer = claimer;
@@ -97,6 +103,8 @@ public class JobRunner {
 
     /** What became of a delivery; for logs and tests. */
     public enum Result { DROPPED, SUCCEEDED, CONTINUED, SNOOZED, RETRYING, FAILED, CANCELLED, LOST_LEASE,
+        /** A partitioned job's parent now waits for its children. */
+        PARKED,
         /** Not run: the worker is draining; leave the delivery unacked for another worker. */
         DRAINING }
 
@@ -169,6 +177,8 @@ public class JobRunner {
                 if (claimer.takeHeldBack(lane)) waker.wake(lane, 1);
                 // a job of a concurrency key made room for the key's next one (it may wait without a message)
                 if (job.concurrencyKey() != null && result != Result.CONTINUED) waker.wakeKey(job.concurrencyKey());
+                // jobs waiting for one that failed or was cancelled are settled now (a success, by the completer)
+                if (result == Result.FAILED || result == Result.CANCELLED) settler.settleWaitingFor(List.of(job.id()));
             }
         } finally {
             slot.release();
@@ -311,9 +321,13 @@ public class JobRunner {
         Instant sliceEnd = now.plus(config.slice());
         // the timeout is enforced at chunk boundaries: the slice ends no later than the attempt may
         var context = new JobContext<>(job.id(), job.kind(), token, params, job.attempt(), job.checkpoint(), job.startedAt(),
-                job.scheduledFor() != null ? job.scheduledFor() : job.createdAt(),
+                Partitions.asOf(job),
                 sliceEnd.isBefore(attemptDeadline) ? sliceEnd : attemptDeadline, clock,
-                () -> leases.cancelRequested(job.id()), () -> draining);
+                () -> leases.cancelRequested(job.id()), () -> draining, KeyRange.from(job.partition()),
+                job.dependencyStates());
+        if (job.partitions() != null && handler instanceof PartitionedHandler<P> partitioned) {
+            return partitions.run(partitioned, context, job);
+        }
         return handler.run(context);
     }
 
@@ -326,6 +340,7 @@ public class JobRunner {
             }
             case Outcome.Cancelled ignored -> record(job, "cancelled", null,
                     () -> store.cancelOwned(job.id(), token), Result.CANCELLED);
+            case Outcome.Parked ignored -> Result.PARKED;
             case Outcome.Snooze snooze -> {
                 JsonNode checkpoint = snooze.checkpoint() != null ? snooze.checkpoint() : job.checkpoint();
                 Instant runAt = clock.instant().plus(snooze.delay());

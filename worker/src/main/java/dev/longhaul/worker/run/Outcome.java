@@ -27,6 +27,13 @@ public sealed interface Outcome {
         }
     }
 
+    /**
+     * The job waits ({@code WAITING}) for the jobs it made, a partitioned job for its children;
+     * already recorded. Only {@link Partitions} returns it.
+     */
+    record Parked() implements Outcome {
+    }
+
     /** The handler saw the cancel request and stopped. */
     record Cancelled() implements Outcome {
     }

@@ -80,6 +80,8 @@ class TransitionGuardTest {
         SNOOZE(Transition.BACKOFF, (t, c, job) -> one(t.store.snooze(job.id(), job.token(), t.clock.instant().plus(LEASE),
                 null))),
         FAIL(Transition.FAIL, (t, c, job) -> one(t.store.fail(job.id(), job.token(), "discarded"))),
+        /** A partitioned job's parent waits for its children. */
+        PARK(Transition.PARK, (t, c, job) -> one(t.queries.park(c, job.id(), job.token(), null, "guard-test", null))),
         /** From outside: a job nobody owns ends at once, an owned one gets the flag its owner honours. */
         CANCEL(Transition.CANCEL.from(), from -> Transition.fromEvery(Transition.CANCEL, Transition.CHECKPOINT)
                 .contains(from) ? from : Transition.CANCEL.to(), UnaryOperator.identity(), (t, c, job) -> {

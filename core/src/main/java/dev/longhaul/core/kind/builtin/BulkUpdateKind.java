@@ -30,6 +30,11 @@ public class BulkUpdateKind extends Kind<BulkUpdateKind.Params> {
         super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
 
+    @Override
+    public boolean partitionable() {
+        return true;
+    }
+
     /**
      * @param filter           which rows, as for export; all rows when absent
      * @param set              {@code {column: value}}: settable columns and typed values

@@ -34,6 +34,11 @@ public class EmailKind extends Kind<EmailKind.Params> {
         super(NAME, Params.class, Lanes.EMAIL, 5, Duration.ofHours(24));
     }
 
+    @Override
+    public boolean partitionable() {
+        return true;
+    }
+
     /** @param filter as for export; the whole dataset when absent */
     public record Segment(@NotBlank String dataset, JsonNode filter) {
     }

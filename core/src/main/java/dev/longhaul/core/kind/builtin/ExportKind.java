@@ -31,6 +31,11 @@ public class ExportKind extends Kind<ExportKind.Params> {
         super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
 
+    @Override
+    public boolean partitionable() {
+        return true;
+    }
+
     public enum Format {
         @JsonProperty("csv") CSV,
         @JsonProperty("jsonl") JSONL

@@ -28,6 +28,12 @@ public class ReportKind extends Kind<ReportKind.Params> {
     public ReportKind() {
         super(NAME, Params.class, Lanes.BULK, 5, Duration.ofHours(6));
     }
+
+    @Override
+    public boolean partitionable() {
+        return true;
+    }
+
     public static final List<String> REPORTS = List.of("sales-daily", "top-customers");
 
     public static final List<String> PERIODS = List.of("previous-day", "previous-week", "previous-month");

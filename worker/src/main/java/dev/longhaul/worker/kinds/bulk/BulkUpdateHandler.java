@@ -16,7 +16,9 @@ import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.BulkUpdateKind;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
-import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.worker.run.PartitionedHandler;
+import dev.longhaul.worker.run.Partitions;
 import dev.longhaul.worker.run.Outcome;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -40,7 +42,7 @@ import java.util.stream.Collectors;
  * otherwise it finds the keys through the dataset's joins and updates the rows with those keys.
  */
 @Singleton
-public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
+public class BulkUpdateHandler implements PartitionedHandler<BulkUpdateKind.Params> {
     @Inject
     BulkUpdateKind spec;
     @Inject
@@ -58,8 +60,10 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
     @Override
     public Outcome run(JobContext<BulkUpdateKind.Params> context) throws Exception {
         BulkUpdateKind.Params params = context.params();
-        Dataset dataset = datasets.require(params.dataset(), "dataset");
-        Filter filter = Filter.parse(dataset, params.filter(), "filter");
+        Walk walk = walk(params);
+        Dataset dataset = walk.dataset();
+        // a partition updates its own key range
+        Filter filter = context.partition() == null ? walk.filter() : context.partition().narrow(dataset, walk.filter());
         Assignments set = Assignments.parse(dataset, params.set(), "set");
 
         Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, chunks.initialRows(),
@@ -67,13 +71,16 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
 
         Duration target = params.chunkTargetMs() == null ? chunks.config().target() : Duration.ofMillis(params.chunkTargetMs());
         int maxRows = chunks.config().maxRows();
-        if (params.maxRowsPerSecond() != null) {
+        // partitions share the job's pace
+        Double pace = params.maxRowsPerSecond() == null ? null
+                : (double) params.maxRowsPerSecond() / (context.partition() == null ? 1 : context.partition().of());
+        if (pace != null) {
             // a chunk of no more keys than the rate allows in one target duration, so the pace holds
             // across slices too: a new slice starts its pace afresh, after at most one such chunk
-            maxRows = (int) Math.min(maxRows, Math.max(1, params.maxRowsPerSecond() * target.toMillis() / 1000));
+            maxRows = (int) Math.min(maxRows, Math.max(1, pace * target.toMillis() / 1000));
         }
         ChunkLoop loop = chunks.loop(context, target, maxRows, ChunkSizer.GENTLE).within(filter);
-        if (params.maxRowsPerSecond() != null) loop.paced(params.maxRowsPerSecond());
+        if (pace != null) loop.paced(pace);
         boolean direct = filter.ownColumnsOnly(dataset);
 
         ChunkLoop.Result result = loop.run(dataset, checkpoint.withChunkSize(Math.min(checkpoint.chunkSize(), maxRows)), "rows",
@@ -99,6 +106,17 @@ public class BulkUpdateHandler implements JobHandler<BulkUpdateKind.Params> {
             case CANCELLED -> new Outcome.Cancelled();
             case SLICE_OVER, LOST_LEASE -> new Outcome.Continue(result.checkpoint().toJson(mapper));
         };
+    }
+
+    @Override
+    public Walk walk(BulkUpdateKind.Params params) {
+        Dataset dataset = datasets.require(params.dataset(), "dataset");
+        return new Walk(dataset, Filter.parse(dataset, params.filter(), "filter"));
+    }
+
+    @Override
+    public Outcome join(JobContext<BulkUpdateKind.Params> parent, List<Job> children) {
+        return new Outcome.Done(Partitions.sumResults(mapper, children).put("dryRun", parent.params().dry()));
     }
 
     private static long count(Connection connection, Dataset dataset, Filter filter, List<String> lo, List<String> hi)

@@ -20,7 +20,9 @@ import dev.longhaul.core.mail.RowTemplate;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.Failure;
 import dev.longhaul.worker.run.JobContext;
-import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.worker.run.PartitionedHandler;
+import dev.longhaul.worker.run.Partitions;
 import dev.longhaul.worker.run.Outcome;
 import io.agroal.api.AgroalDataSource;
 import dev.longhaul.worker.mail.Outbox;
@@ -51,7 +53,7 @@ import java.util.stream.Collectors;
  * transaction, to keep to {@code ratePerSecond}.
  */
 @Singleton
-public class EmailHandler implements JobHandler<EmailKind.Params> {
+public class EmailHandler implements PartitionedHandler<EmailKind.Params> {
     @Inject
     EmailKind spec;
     @Inject
@@ -73,15 +75,18 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
     @Override
     public Outcome run(JobContext<EmailKind.Params> context) throws Exception {
         EmailKind.Params params = context.params();
-        Dataset dataset = datasets.require(params.segment().dataset(), "segment.dataset");
-        Filter filter = Filter.parse(dataset, params.segment().filter(), "segment.filter");
+        Walk walk = walk(params);
+        Dataset dataset = walk.dataset();
+        // a partition mails its own key range
+        Filter filter = context.partition() == null ? walk.filter() : context.partition().narrow(dataset, walk.filter());
         RowTemplate subject = RowTemplate.parse(dataset, params.template().subject(), "template.subject");
         RowTemplate body = RowTemplate.parse(dataset, params.template().body(), "template.body");
         Set<String> fields = new LinkedHashSet<>(subject.fields());
         fields.addAll(body.fields());
         Column to = dataset.column(params.toOrDefault()).orElseThrow();
 
-        int rate = params.ratePerSecond();
+        // partitions share the campaign's rate
+        int rate = Math.max(1, params.ratePerSecond() / (context.partition() == null ? 1 : context.partition().of()));
         Checkpoint checkpoint = chunks.resumeOrStart(context, dataset, filter, Math.min(rate, chunks.initialRows()),
                 mapper.createObjectNode(), true);
         ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(1), rate, ChunkSizer.GENTLE).paced(rate).within(filter);
@@ -116,6 +121,18 @@ public class EmailHandler implements JobHandler<EmailKind.Params> {
             case CANCELLED -> new Outcome.Cancelled();
             case SLICE_OVER, LOST_LEASE -> new Outcome.Continue(result.checkpoint().toJson(mapper));
         };
+    }
+
+    @Override
+    public Walk walk(EmailKind.Params params) {
+        Dataset dataset = datasets.require(params.segment().dataset(), "segment.dataset");
+        return new Walk(dataset, Filter.parse(dataset, params.segment().filter(), "segment.filter"));
+    }
+
+    /** The campaign's counts are its partitions' added up; the failures listed are the first ones. */
+    @Override
+    public Outcome join(JobContext<EmailKind.Params> parent, List<Job> children) {
+        return new Outcome.Done(Partitions.sumResults(mapper, children));
     }
 
     private record Row(String key, String to, Map<String, String> fields) {

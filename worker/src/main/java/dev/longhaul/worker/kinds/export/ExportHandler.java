@@ -19,7 +19,9 @@ import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.ExportKind;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
-import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.worker.run.PartitionedHandler;
+import dev.longhaul.worker.run.Partitions;
 import dev.longhaul.worker.run.Outcome;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
@@ -54,7 +56,7 @@ import org.postgresql.PGConnection;
  * it describes, so a digest is never used for parts other than those it has read.
  */
 @Singleton
-public class ExportHandler implements JobHandler<ExportKind.Params> {
+public class ExportHandler implements PartitionedHandler<ExportKind.Params> {
     @Inject
     ExportKind spec;
     @Inject
@@ -86,8 +88,10 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
     @Override
     public Outcome run(JobContext<ExportKind.Params> context) throws Exception {
         ExportKind.Params params = context.params();
-        Dataset dataset = datasets.require(params.dataset(), "dataset");
-        Filter filter = Filter.parse(dataset, params.filter(), "filter");
+        Walk walk = walk(params);
+        Dataset dataset = walk.dataset();
+        // a partition walks its own key range
+        Filter filter = context.partition() == null ? walk.filter() : context.partition().narrow(dataset, walk.filter());
         List<Column> columns = params.columns().stream().map(c -> dataset.column(c).orElseThrow()).toList();
         Fence fence = chunks.fence(context);
 
@@ -121,12 +125,7 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
                     connection.commit();
                 }
                 digests.remove(result.checkpoint().state().path("digest").asText());
-                ObjectNode out = mapper.createObjectNode();
-                out.put("rows", result.checkpoint().done());
-                out.put("bytes", file.size());
-                out.put("sha256", file.sha256());
-                out.put("artifact", file.name());
-                yield new Outcome.Done(out);
+                yield new Outcome.Done(result(result.checkpoint().done(), file));
             }
             case CANCELLED -> {
                 digests.remove(result.checkpoint().state().path("digest").asText());
@@ -140,6 +139,47 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
         };
     }
 
+    @Override
+    public Walk walk(ExportKind.Params params) {
+        Dataset dataset = datasets.require(params.dataset(), "dataset");
+        return new Walk(dataset, Filter.parse(dataset, params.filter(), "filter"));
+    }
+
+    /**
+     * The parent's file is its children's parts, moved to it in key order (no byte is copied), and
+     * its sha256 read back once; all in one transaction with the parent's checkpoint.
+     */
+    @Override
+    public Outcome join(JobContext<ExportKind.Params> parent, List<Job> children) throws Exception {
+        ExportKind.Params params = parent.params();
+        long rows = children.stream().mapToLong(c -> c.result().path("rows").asLong()).sum();
+        try (Connection connection = chunks.transaction()) {
+            long artifactId = artifacts.create(connection, parent.jobId(), params.fileName(), params.contentType());
+            int part = 0;
+            for (Job child : children) part = artifacts.adopt(connection, child.id(), params.fileName(), artifactId, part);
+            ArtifactInfo file = artifacts.complete(connection, artifactId);
+            ObjectNode out = result(rows, file);
+            ObjectNode state = mapper.createObjectNode();
+            state.set(Partitions.JOINED, out);
+            Checkpoint joined = new Checkpoint(null, rows, rows, 1, null, state);
+            if (!chunks.fence(parent).checkpoint(connection, mapper.writeValueAsString(joined), rows, rows, "rows", null)) {
+                connection.rollback();
+                return new Outcome.Continue(parent.checkpoint());
+            }
+            connection.commit();
+            return new Outcome.Done(out);
+        }
+    }
+
+    private ObjectNode result(long rows, ArtifactInfo file) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("rows", rows);
+        out.put("bytes", file.size());
+        out.put("sha256", file.sha256());
+        out.put("artifact", file.name());
+        return out;
+    }
+
     /** The first transaction: count the rows, create the file and its header, checkpoint. */
     private Checkpoint start(JobContext<ExportKind.Params> context, Dataset dataset, Filter filter,
             List<Column> columns, Fence fence) throws SQLException, IOException {
@@ -151,7 +191,8 @@ public class ExportHandler implements JobHandler<ExportKind.Params> {
             state.put("artifact", artifactId);
             int part = 0;
             FileDigest digest = FileDigest.empty();
-            if (params.formatOrDefault() == ExportKind.Format.CSV) {
+            // a partitioned export's file is its partitions' parts in key order: the first holds the header
+            if (params.formatOrDefault() == ExportKind.Format.CSV && (context.partition() == null || context.partition().index() == 0)) {
                 String header = columns.stream().map(Column::name).collect(Collectors.joining(",")) + "\n";
                 byte[] bytes = encode(header.getBytes(StandardCharsets.UTF_8), params.gzipped());
                 artifacts.append(connection, artifactId, part++, bytes);

@@ -15,7 +15,11 @@ import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.ReportKind;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.JobContext;
-import dev.longhaul.worker.run.JobHandler;
+import dev.longhaul.core.chunk.KeyRange;
+import dev.longhaul.core.dataset.Filter;
+import dev.longhaul.core.job.Job;
+import dev.longhaul.worker.run.PartitionedHandler;
+import dev.longhaul.worker.run.Partitions;
 import dev.longhaul.worker.run.Outcome;
 import dev.longhaul.worker.mail.Outbox;
 import io.quarkus.mailer.Mail;
@@ -41,7 +45,7 @@ import java.util.UUID;
  * and an HTML page with an inline SVG chart.
  */
 @Singleton
-public class ReportHandler implements JobHandler<ReportKind.Params> {
+public class ReportHandler implements PartitionedHandler<ReportKind.Params> {
     @Inject
     ReportKind spec;
     @Inject
@@ -60,15 +64,39 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
         return spec;
     }
 
-    @Override
-    public Outcome run(JobContext<ReportKind.Params> context) throws Exception {
+    /** The report's days made explicit, from its period and the instant the job is for. */
+    private static ReportKind.Params resolved(JobContext<ReportKind.Params> context) {
         ReportKind.Params given = context.params();
         LocalDate[] days = given.days(context.asOf());
-        ReportKind.Params params = new ReportKind.Params(given.report(), days[0], days[1], null, given.limit(),
-                given.emailTo());
+        return new ReportKind.Params(given.report(), days[0], days[1], null, given.limit(), given.emailTo());
+    }
+
+    @Override
+    public Walk walk(ReportKind.Params params) {
+        return new Walk(datasets.require("orders", "dataset"), Filter.NONE);
+    }
+
+    /** The children's partial aggregates, merged into the parent's, make the report. */
+    @Override
+    public Outcome join(JobContext<ReportKind.Params> parent, List<Job> children) throws Exception {
+        ReportKind.Params params = resolved(parent);
+        long orders = children.stream().mapToLong(c -> c.result().path("orders").asLong()).sum();
+        Checkpoint checkpoint = new Checkpoint(null, orders, orders, 1, null, mapper.createObjectNode());
+        return new Outcome.Done(finish(parent.jobId(), params, params.report().equals("sales-daily"), chunks.fence(parent),
+                checkpoint, children.stream().map(Job::id).toList()));
+    }
+
+    @Override
+    public Outcome run(JobContext<ReportKind.Params> context) throws Exception {
+        ReportKind.Params params = resolved(context);
         Dataset orders = datasets.require("orders", "dataset");
+        KeyRange partition = context.partition();
         Fence fence = chunks.fence(context);
         Checkpoint checkpoint = Checkpoint.from(context.checkpoint(), mapper);
+        if (checkpoint != null && checkpoint.state() != null && checkpoint.state().has(Partitions.JOINED)) {
+            // the files were written and committed; only the success is left to record
+            return new Outcome.Done(checkpoint.state().get(Partitions.JOINED));
+        }
         if (checkpoint == null) {
             // a job started over (a manual retry) must not add to partials of its earlier run
             try (Connection connection = chunks.transaction();
@@ -78,16 +106,24 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
                 connection.commit();
             }
             checkpoint = Checkpoint.start(count(orders), 100_000, mapper.createObjectNode());
+            // a partition starts after the last key of the one before it
+            if (partition != null && partition.after() != null) {
+                checkpoint = new Checkpoint(List.of(partition.after()), 0, null, checkpoint.chunkSize(), null, checkpoint.state());
+            }
         }
         boolean daily = params.report().equals("sales-daily");
-        ChunkLoop.Result result = chunks.loop(context, Duration.ofSeconds(2), 2_000_000).run(orders, checkpoint, "orders",
+        ChunkLoop loop = chunks.loop(context, Duration.ofSeconds(2), 2_000_000);
+        if (partition != null) loop.within(partition.narrow(orders, Filter.NONE));
+        ChunkLoop.Result result = loop.run(orders, checkpoint, "orders",
                 (connection, lo, hi, walked, state) -> {
                     aggregate(connection, orders, context.jobId(), params, daily, lo, hi);
                     return walked;
                 },
                 context::sliceDeadline, context::cancelRequested);
         return switch (result.end()) {
-            case DONE -> new Outcome.Done(finish(context.jobId(), params, daily, fence, result.checkpoint()));
+            // a partition leaves its partial aggregates for its parent to merge
+            case DONE -> new Outcome.Done(partition != null ? mapper.createObjectNode().put("orders", result.checkpoint().done())
+                    : finish(context.jobId(), params, daily, fence, result.checkpoint(), List.of()));
             case CANCELLED -> new Outcome.Cancelled();
             case SLICE_OVER, LOST_LEASE -> new Outcome.Continue(result.checkpoint().toJson(mapper));
         };
@@ -127,9 +163,15 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
         }
     }
 
-    private ObjectNode finish(UUID jobId, ReportKind.Params params, boolean daily, Fence fence, Checkpoint checkpoint)
-            throws Exception {
+    /**
+     * Writes the report's files from the job's partial aggregates (first merging those of
+     * {@code mergeFrom}, a partitioned report's children), drops the partials and commits the
+     * result in the checkpoint, in one transaction; then mails the report if asked.
+     */
+    private ObjectNode finish(UUID jobId, ReportKind.Params params, boolean daily, Fence fence, Checkpoint checkpoint,
+            List<UUID> mergeFrom) throws Exception {
         try (Connection connection = chunks.transaction()) {
+            if (!mergeFrom.isEmpty()) merge(connection, jobId, mergeFrom);
             List<String[]> rows = daily ? dailyRows(connection, jobId) : topCustomers(connection, jobId, params.limitOrDefault());
             String[] header = daily ? new String[] {"day", "country", "orders", "revenue_cents"}
                     : new String[] {"customer_id", "email", "name", "country", "orders", "revenue_cents"};
@@ -144,8 +186,16 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
                 s.setObject(1, jobId);
                 s.executeUpdate();
             }
-            if (!fence.checkpoint(connection, mapper.writeValueAsString(checkpoint), checkpoint.done(), checkpoint.done(),
-                    "orders", checkpoint.rate())) {
+            long orders = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 2])).sum();
+            long revenue = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 1])).sum();
+            ObjectNode result = mapper.createObjectNode().put("rows", rows.size()).put("orders", orders)
+                    .put("revenueCents", revenue).put("csv", base + ".csv").put("html", base + ".html");
+            // with the files: a job that ran this far and is run again records this result, and writes nothing
+            ObjectNode state = checkpoint.state() == null ? mapper.createObjectNode() : checkpoint.state().deepCopy();
+            state.set(Partitions.JOINED, result);
+            Checkpoint done = new Checkpoint(checkpoint.lastKey(), checkpoint.done(), checkpoint.done(), checkpoint.chunkSize(),
+                    checkpoint.rate(), state);
+            if (!fence.checkpoint(connection, mapper.writeValueAsString(done), done.done(), done.done(), "orders", done.rate())) {
                 connection.rollback();
                 throw new IllegalStateException("lease lost while writing the report");
             }
@@ -156,10 +206,23 @@ public class ReportHandler implements JobHandler<ReportKind.Params> {
                 mailer.send(Mail.withHtml(params.emailTo(), title, html)
                         .addAttachment(base + ".csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv"));
             }
-            long orders = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 2])).sum();
-            long revenue = rows.stream().mapToLong(r -> Long.parseLong(r[header.length - 1])).sum();
-            return mapper.createObjectNode().put("rows", rows.size()).put("orders", orders).put("revenueCents", revenue)
-                    .put("csv", base + ".csv").put("html", base + ".html");
+            return result;
+        }
+    }
+
+    /** Adds the partial aggregates of {@code children} to the job's, and drops theirs. */
+    private static void merge(Connection connection, UUID jobId, List<UUID> children) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("""
+                insert into longhaul.report_partial (job_id, bucket, dim, n, total)
+                select ?, bucket, dim, sum(n), sum(total) from longhaul.report_partial where job_id = any(?) group by bucket, dim
+                on conflict (job_id, bucket, dim) do update
+                set n = report_partial.n + excluded.n, total = report_partial.total + excluded.total""");
+                PreparedStatement drop = connection.prepareStatement("delete from longhaul.report_partial where job_id = any(?)")) {
+            s.setObject(1, jobId);
+            s.setArray(2, connection.createArrayOf("uuid", children.toArray()));
+            s.executeUpdate();
+            drop.setArray(1, connection.createArrayOf("uuid", children.toArray()));
+            drop.executeUpdate();
         }
     }
 

@@ -96,7 +96,7 @@ public class JobQueries {
      * {@code job_queued_priority_idx}; it is {@link Transition#CLAIM}'s only from-state, and the
      * claiming update checks the from-states again.
      */
-    static final String WAITING = single(Transition.CLAIM.from()).name();
+    static final String CLAIMABLE = single(Transition.CLAIM.from()).name();
 
     private static JobState single(java.util.Set<JobState> states) {
         if (states.size() != 1) throw new IllegalStateException("expected one state, got " + states);
@@ -347,7 +347,7 @@ public class JobQueries {
     public java.util.Optional<Map.Entry<UUID, String>> nextWaitingWithKey(String key) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 select id, queue from longhaul.job where concurrency_key = ? and state = '%s' and run_at <= ?
-                  and not cancel_requested order by priority desc, id limit 1""".formatted(WAITING))) {
+                  and not cancel_requested order by priority desc, id limit 1""".formatted(CLAIMABLE))) {
             s.setString(1, key);
             s.setObject(2, time(clock.instant()));
             try (ResultSet rs = s.executeQuery()) {
@@ -362,7 +362,7 @@ public class JobQueries {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 select id from longhaul.job where queue = ? and state = '%s' and run_at <= ? and not cancel_requested
-                order by priority desc, id limit ?""".formatted(WAITING))) {
+                order by priority desc, id limit ?""".formatted(CLAIMABLE))) {
             s.setString(1, lane);
             s.setObject(2, time(clock.instant()));
             s.setInt(3, limit);

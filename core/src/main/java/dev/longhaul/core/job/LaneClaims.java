@@ -60,7 +60,7 @@ public class LaneClaims {
                    (select tenant from longhaul.job where queue = ? and state = '%1$s' and tenant <
                        (select tenant from longhaul.job where queue = ? and state = '%1$s' order by tenant desc limit 1)
                     order by tenant desc limit 1) is not null
-            """.formatted(JobQueries.WAITING);
+            """.formatted(JobQueries.CLAIMABLE);
 
     /**
      * {@link Transition#CLAIM} of a lane's next jobs, whichever deliveries woke the worker: the
@@ -73,7 +73,7 @@ public class LaneClaims {
                 order by priority desc, id limit ? for update skip locked
             ), picked as (""" + PICKED + """
                 returning j.*
-            """ + JobQueries.CLAIM_EVENTS).formatted(JobQueries.WAITING);
+            """ + JobQueries.CLAIM_EVENTS).formatted(JobQueries.CLAIMABLE);
 
     /**
      * {@link Transition#CLAIM} of a lane's next jobs in turn across its waiting tenants. The
@@ -116,7 +116,7 @@ public class LaneClaims {
                 order by j.id for update of j skip locked
             ), picked as (""" + PICKED + """
                 returning j.*
-            """ + JobQueries.CLAIM_EVENTS).formatted(JobQueries.WAITING);
+            """ + JobQueries.CLAIM_EVENTS).formatted(JobQueries.CLAIMABLE);
 
     @Inject
     DataSource dataSource;

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * The phase {@code ranges} of an import with {@code onError: skip}: the file goes in one range of
@@ -34,6 +35,7 @@ import java.util.List;
  * ranges before it stay.
  */
 final class LineRanges {
+    private static final Logger LOG = Logger.getLogger(LineRanges.class);
     /** Lines per range: per transaction, per checkpoint. */
     static final int RANGE_ROWS = 100_000;
 
@@ -67,40 +69,80 @@ final class LineRanges {
      * stands, or null if the lease was lost.
      */
     Progress run(Checkpoint checkpoint) throws Exception {
-        while (!context.sliceOver() && !context.cancelRequested()) {
-            Progress progress = range(checkpoint);
-            if (progress == null || progress.ended()) return progress;
-            checkpoint = progress.checkpoint();
+        try (Reading reading = new Reading()) {
+            while (!context.sliceOver() && !context.cancelRequested()) {
+                Progress progress = range(checkpoint, reading);
+                if (progress == null || progress.ended()) return progress;
+                checkpoint = progress.checkpoint();
+            }
         }
         return new Progress(checkpoint, false);
     }
 
+    /**
+     * The upload, read on from one range to the next; reopened at a range's start only when the
+     * range must be read again, so each part of the file is fetched once.
+     */
+    private final class Reading implements AutoCloseable {
+        private InputStream in;
+        private CsvReader reader;
+        /** Where {@link #reader} stands; -1 when it must be reopened. */
+        private long offset = -1;
+
+        /** The file from byte {@code at}, the start of line {@code line}. */
+        CsvReader at(long at, long line) throws Exception {
+            if (at != offset) {
+                close();
+                in = uploads.open(context.params().upload(), at);
+                reader = new CsvReader(in, at, line);
+            }
+            offset = -1; // until the range that reads on is done with it
+            return reader;
+        }
+
+        /** The last range read up to {@code end}, and the next may read on from there. */
+        void readTo(long end) {
+            offset = end;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (in != null) in.close();
+            in = null;
+            offset = -1;
+        }
+    }
+
     /** One range in one transaction; null if the lease was lost, and then nothing of it stays. */
-    private Progress range(Checkpoint checkpoint) throws Exception {
+    private Progress range(Checkpoint checkpoint, Reading reading) throws Exception {
         ObjectNode state = checkpoint.state().deepCopy();
         long offset = state.get("offset").asLong();
         long line = state.get("line").asLong();
         boolean upsert = context.params().mode() == ImportKind.Mode.UPSERT;
+        long t0 = System.nanoTime();
         try (Connection connection = chunks.transaction()) {
             try {
                 Batch batch = null;
                 long[] counts = null;
                 if (!upsert) {
                     try {
-                        batch = copyIntoTarget(connection, offset, line);
+                        batch = copyIntoTarget(connection, reading.at(offset, line), offset, line);
                         counts = new long[] {batch.good(), 0, 0};
                     } catch (SQLException e) {
                         if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
                         connection.rollback();
                     }
                 }
+                long t1 = System.nanoTime();
                 if (counts == null) {
                     Staging staging = Staging.forRange(context.jobId(), target.columns.size());
                     staging.create(connection);
-                    batch = stage(connection, staging, offset, line);
+                    batch = stage(connection, staging, reading.at(offset, line), offset, line);
                     counts = new Merge(staging, dataset, target, key, upsert, context.jobId())
                             .range(connection, List.of(Long.toString(line - 1)), List.of(Long.toString(batch.nextLine() - 1)));
                 }
+                long t2 = System.nanoTime();
+                reading.readTo(batch.end());
                 Rejections.record(connection, context.jobId(), batch.badLines(), batch.reasons());
                 state.put("offset", batch.end());
                 state.put("line", batch.nextLine());
@@ -115,6 +157,11 @@ final class LineRanges {
                     return null;
                 }
                 connection.commit();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debugf("job %s: range of %d lines: into the target %d ms, through staging %d ms, checkpoint and commit %d ms",
+                            context.jobId(), batch.rows(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                            (System.nanoTime() - t2) / 1_000_000);
+                }
                 return new Progress(next, batch.eof());
             } catch (Exception e) {
                 connection.rollback();
@@ -124,20 +171,18 @@ final class LineRanges {
     }
 
     /** The range's good rows by COPY into the target; the database refusing any fails it all. */
-    private Batch copyIntoTarget(Connection connection, long offset, long line) throws Exception {
-        try (InputStream in = uploads.open(context.params().upload(), offset);
-                TargetCopy copy = TargetCopy.open(connection, dataset.table(), target.columns)) {
-            Batch batch = Batch.read(new CsvReader(in, offset, line), target, (n, values) -> copy.add(values),
-                    RANGE_ROWS, offset, line);
+    private Batch copyIntoTarget(Connection connection, CsvReader reader, long offset, long line) throws Exception {
+        try (TargetCopy copy = TargetCopy.open(connection, dataset.table(), target.columns)) {
+            Batch batch = Batch.read(reader, target, (n, values) -> copy.add(values), RANGE_ROWS, offset, line);
             copy.end();
             return batch;
         }
     }
 
     /** The range's good rows by binary COPY into its staging table. */
-    private Batch stage(Connection connection, Staging staging, long offset, long line) throws Exception {
-        try (InputStream in = uploads.open(context.params().upload(), offset); Staging.Writer writer = staging.writer(connection)) {
-            Batch batch = Batch.read(new CsvReader(in, offset, line), target, writer::add, RANGE_ROWS, offset, line);
+    private Batch stage(Connection connection, Staging staging, CsvReader reader, long offset, long line) throws Exception {
+        try (Staging.Writer writer = staging.writer(connection)) {
+            Batch batch = Batch.read(reader, target, writer::add, RANGE_ROWS, offset, line);
             writer.end();
             return batch;
         }

@@ -133,6 +133,43 @@ class ImportTest {
     }
 
     @Test
+    void anInsertRangeTheDatabaseRefusesIsRedoneThroughStagingAndOnlyItsRefusedRowsAreRejected() throws Exception {
+        run(upload("email,name,country\nimpx1@example.com,Exists,DE\n"), "insert");
+        // the COPY into the target meets a key that exists (line 3) and a key repeated in the
+        // file (line 5 repeats line 2): the range is merged from staging, which rejects both
+        Job keys = run(upload("email,name,country\nimpx2@example.com,Two,DE\nimpx1@example.com,Exists Again,FR\n"
+                + "impx4@example.com,Four,DE\nimpx2@example.com,Two Again,FR\nimpx6@example.com,Six,DE\n"), "insert");
+        assertThat(keys.result().get("inserted").asLong()).isEqualTo(3);
+        assertThat(rejectedFile(keys.id())).isEqualTo("line,reason\n3,\"a row with this email exists already\"\n"
+                + "5,\"email repeats line 2\"\n");
+        assertThat(count(db, "shop.customers where email = 'impx1@example.com' and name = 'Exists'")).isOne();
+        assertThat(count(db, "shop.customers where email = 'impx2@example.com' and name = 'Two'")).isOne();
+
+        // a status the CHECK refuses (line 3): the range is merged line by line, and only that line is rejected
+        JsonNode checked = run(upload("email,name,country,status\nimpx7@example.com,Seven,DE,active\n"
+                + "impx8@example.com,Refused,DE,vip\nimpx9@example.com,Nine,DE,active\n"), "insert").result();
+        assertThat(checked.get("inserted").asLong()).isEqualTo(2);
+        assertThat(checked.get("rejections").get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(checked.get("rejections").get(0).get("reason").asText())
+                .startsWith("refused by the database (SQLSTATE 23514").contains("customers_status_check");
+        assertThat(count(db, "shop.customers where email like 'impx%@example.com'")).isEqualTo(6);
+    }
+
+    @Test
+    void moreRejectionsThanMaxErrorsStopTheImportAndOnErrorFailImportsNothing() throws Exception {
+        String csv = "email,name,country\nimpm1@example.com,One,DE\nbad-1,Bad,DE\nbad-2,Bad,DE\nimpm4@example.com,Four,DE\n";
+        Job skipping = submit(upload(csv), "insert", ",\"maxErrors\":1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(skipping.id()).state().isFinished());
+        assertThat(find(skipping.id()).error()).contains("more than maxErrors (1)", "stopped at line 2", "line 3: email is not");
+        assertThat(count(db, "shop.customers where email like 'impm%@example.com'")).isZero();
+
+        Job failing = submit(upload(csv), "upsert", ",\"onError\":\"fail\"");
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(failing.id()).state().isFinished());
+        assertThat(find(failing.id()).error()).contains("2 rows are invalid and onError is fail, so nothing was imported");
+        assertThat(count(db, "shop.customers where email like 'impm%@example.com'")).isZero();
+    }
+
+    @Test
     void aLongImportResumesFromItsCheckpointsAcrossSlices() throws Exception {
         // 250,000 rows: several staging batches and merge ranges, over several 1 s slices, each
         // continuing from the last committed checkpoint; a bad row every 50,000 lines, and line
@@ -211,8 +248,13 @@ class ImportTest {
     }
 
     private Job submit(UUID upload, String mode) throws Exception {
+        return submit(upload, mode, "");
+    }
+
+    /** {@code more}: further parameters, as JSON members each after a comma. */
+    private Job submit(UUID upload, String mode, String more) throws Exception {
         Job job = Job.submit(new JobSpec("import", mapper.readTree("{\"dataset\":\"customers\",\"upload\":\"" + upload
-                + "\",\"mode\":\"" + mode + "\"}"), "bulk", 0, null, 1, null, null), clock);
+                + "\",\"mode\":\"" + mode + "\"" + more + "}"), "bulk", 0, null, 1, null, null), clock);
         QuarkusTransaction.requiringNew().run(() -> store.insert(job));
         publisher.publish(List.of(new JobRef(job.id(), "bulk")));
         return job;

@@ -156,6 +156,20 @@ class ImportTest {
     }
 
     @Test
+    void aFullRangeRefusedEarlyInItsCopyIsRedoneWhole() throws Exception {
+        run(upload("email,name,country\nimpe3@example.com,Exists,DE\n"), "insert");
+        // line 3 exists: the server refuses the COPY while the rest of the range still streams in
+        StringBuilder csv = new StringBuilder("email,name,country\n");
+        for (int line = 2; line <= 150_001; line++) csv.append("impe").append(line).append("@example.com,Customer,DE\n");
+        JsonNode result = run(upload(csv.toString()), "insert").result();
+
+        assertThat(result.get("inserted").asLong()).isEqualTo(149_999);
+        assertThat(result.get("rejected").asLong()).isOne();
+        assertThat(result.get("rejections").get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(count(db, "shop.customers where email like 'impe%@example.com'")).isEqualTo(150_000);
+    }
+
+    @Test
     void moreRejectionsThanMaxErrorsStopTheImportAndOnErrorFailImportsNothing() throws Exception {
         String csv = "email,name,country\nimpm1@example.com,One,DE\nbad-1,Bad,DE\nbad-2,Bad,DE\nimpm4@example.com,Four,DE\n";
         Job skipping = submit(upload(csv), "insert", ",\"maxErrors\":1");

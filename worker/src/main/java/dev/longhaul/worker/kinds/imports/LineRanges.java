@@ -16,6 +16,8 @@ import dev.longhaul.worker.run.JobContext;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -120,6 +122,7 @@ final class LineRanges {
         long line = state.get("line").asLong();
         boolean upsert = context.params().mode() == ImportKind.Mode.UPSERT;
         long t0 = System.nanoTime();
+        Instant began = context.clock().instant();
         try (Connection connection = chunks.transaction()) {
             try {
                 Batch batch = null;
@@ -151,12 +154,16 @@ final class LineRanges {
                 state.put("updated", state.get("updated").asLong() + counts[1]);
                 state.put("rejected", state.get("rejected").asLong() + batch.badLines().size() + counts[2]);
                 failIfTooMany(connection, state, line);
-                Checkpoint next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), null, state);
-                if (!fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", null)) {
+                // the rate is in bytes of the file a second, as progress counts them, smoothed as the chunk engine does
+                double rangeRate = (batch.end() - offset) / Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
+                Double rate = checkpoint.rate() == null ? rangeRate : 0.7 * checkpoint.rate() + 0.3 * rangeRate;
+                Checkpoint next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), rate, state);
+                if (!fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", rate)) {
                     connection.rollback();
                     return null;
                 }
                 connection.commit();
+                chunks.chunk(context, batch.rows(), began, Duration.ofNanos(System.nanoTime() - t0));
                 if (LOG.isDebugEnabled()) {
                     LOG.debugf("job %s: range of %d lines: into the target %d ms, through staging %d ms, checkpoint and commit %d ms",
                             context.jobId(), batch.rows(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,

@@ -23,14 +23,28 @@ record Batch(long good, List<Long> badLines, List<String> reasons, long end, lon
     }
 
     /**
-     * Reads up to {@code rows} records from {@code reader}, which stands at byte {@code end} and
-     * line {@code nextLine}, checks each against {@code target} and hands the good ones to {@code sink}.
+     * The most bytes of the file a batch reads, whatever its rows: a file of long rows must not
+     * make one transaction, one COPY, outlast the statement timeout.
+     */
+    static final long MAX_BYTES = 64L << 20;
+
+    /**
+     * Reads up to {@code rows} records, and at most about {@link #MAX_BYTES}, from {@code reader},
+     * which stands at byte {@code end} and line {@code nextLine}; checks each against
+     * {@code target} and hands the good ones to {@code sink}.
      */
     static Batch read(CsvReader reader, TargetTable target, Sink sink, int rows, long end, long nextLine) throws Exception {
+        return read(reader, target, sink, rows, MAX_BYTES, end, nextLine);
+    }
+
+    /** {@link #read(CsvReader, TargetTable, Sink, int, long, long)} with a bound of {@code maxBytes}. */
+    static Batch read(CsvReader reader, TargetTable target, Sink sink, int rows, long maxBytes, long end, long nextLine)
+            throws Exception {
         List<Long> badLines = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         long good = 0;
-        while (good + badLines.size() < rows) {
+        long start = end;
+        while (good + badLines.size() < rows && end - start < maxBytes) {
             CsvReader.Record record = reader.next();
             if (record == null) return new Batch(good, badLines, reasons, end, nextLine, true);
             end = record.endOffset();

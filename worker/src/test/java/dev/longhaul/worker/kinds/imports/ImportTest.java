@@ -11,6 +11,9 @@ import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.artifact.UploadInfo;
 import dev.longhaul.core.artifact.UploadStore;
+import dev.longhaul.core.csv.CsvReader;
+import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Datasets;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -51,6 +54,8 @@ class ImportTest {
     ObjectMapper mapper;
     @Inject
     Clock clock;
+    @Inject
+    Datasets datasets;
 
     @BeforeEach
     void clean() throws Exception {
@@ -235,6 +240,30 @@ class ImportTest {
             staging.drop(c);
             c.commit();
         }
+    }
+
+    @Test
+    void aBatchEndsAtItsByteBoundBeforeItsRows() throws Exception {
+        // 10 records of 28 bytes each after a 19-byte header; a bound of 70 bytes ends the batch
+        // after the record that crosses it, the third, and the next batch starts right after it
+        StringBuilder csv = new StringBuilder("email,name,country\n");
+        for (int n = 0; n < 10; n++) csv.append("impb").append(n).append("@example.com,Name ").append(n).append(",DE\n");
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        TargetTable target;
+        try (Connection c = db.getConnection()) {
+            Dataset customers = datasets.require("customers", "dataset");
+            target = TargetTable.of(c, customers, List.of("email", "name", "country"), customers.column("email").orElseThrow());
+        }
+        CsvReader reader = new CsvReader(new ByteArrayInputStream(bytes, 19, bytes.length - 19), 19, 2);
+        List<Long> lines = new ArrayList<>();
+        Batch first = Batch.read(reader, target, (line, values) -> lines.add(line), 1_000, 70, 19, 2);
+        assertThat(first.good()).isEqualTo(3);
+        assertThat(first.eof()).isFalse();
+        assertThat(first.end()).isEqualTo(19 + 3 * 28);
+        Batch rest = Batch.read(reader, target, (line, values) -> lines.add(line), 1_000, 1_000, first.end(), first.nextLine());
+        assertThat(rest.good()).isEqualTo(7);
+        assertThat(rest.eof()).isTrue();
+        assertThat(lines).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
     }
 
     @Test

@@ -144,7 +144,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         };
     }
 
-    /** Reads and checks the header, creates the staging table, and checkpoints both. */
+    /** Reads and checks the header, creates the staging table if the whole file is staged, and checkpoints the start. */
     private Checkpoint start(JobContext<ImportKind.Params> context, Dataset dataset, Column key, Fence fence) throws Exception {
         CsvReader.Record header;
         try (InputStream in = uploads.open(context.params().upload(), 0)) {

@@ -20,7 +20,11 @@ import java.util.Map;
  */
 final class App implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("longhaul.root", "..")).toAbsolutePath().normalize();
-    static final String DATABASE = "longhaul_test_e2e";
+    /**
+     * The database, and the RabbitMQ vhost of the same name; {@code -Dlonghaul.e2e.database} names
+     * another, e.g. for a branch whose migrations differ from the shared test database's.
+     */
+    static final String DATABASE = System.getProperty("longhaul.e2e.database", "longhaul_test_e2e");
 
     final String name;
     final int port;

@@ -57,6 +57,15 @@ final class Jobs {
         return page.body();
     }
 
+    /** Uploads {@code csv} for an import and returns the upload's id; fails the test unless the api answered 201. */
+    String upload(byte[] csv) throws Exception {
+        var response = HTTP.send(api.request("/api/uploads?name=import.csv")
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(csv)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body()).get("id").asText();
+    }
+
     /** A bodiless POST, e.g. a cancel. */
     HttpResponse<String> post(String path) throws Exception {
         return HTTP.send(api.request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),

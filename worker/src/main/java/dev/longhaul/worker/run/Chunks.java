@@ -67,11 +67,17 @@ public class Chunks {
 
     /** Each chunk counts its rows in the meters and is a span of the job's slice, with its rows and time. */
     private ChunkLoop observed(JobContext<?> context, ChunkLoop loop) {
-        return loop.observed((rows, began, took) -> {
-            metrics.rows(context.kind(), rows);
-            tracer.spanBuilder("chunk").setStartTimestamp(began).setAttribute("longhaul.chunk.rows", rows)
-                    .setAttribute("longhaul.chunk.ms", took.toMillis()).startSpan().end(began.plus(took));
-        });
+        return loop.observed((rows, began, took) -> chunk(context, rows, began, took));
+    }
+
+    /**
+     * A committed chunk of a job that walks without a {@link ChunkLoop} (an import's ranges of
+     * lines): its rows in the meters, and a span of the job's slice, as a loop's chunks are.
+     */
+    public void chunk(JobContext<?> context, long rows, java.time.Instant began, java.time.Duration took) {
+        metrics.rows(context.kind(), rows);
+        tracer.spanBuilder("chunk").setStartTimestamp(began).setAttribute("longhaul.chunk.rows", rows)
+                .setAttribute("longhaul.chunk.ms", took.toMillis()).startSpan().end(began.plus(took));
     }
 
     /**

@@ -38,7 +38,12 @@ public class ImportKind extends Kind<ImportKind.Params> {
     }
 
     public enum OnError {
-        /** Import the good rows, reject the bad ones, up to {@code maxErrors}. */
+        /**
+         * Import the good rows, reject the bad ones, up to {@code maxErrors}. The file goes in one
+         * range of lines at a time, each checked and committed on its own: one rejection more than
+         * {@code maxErrors} stops the import at the range that passes the limit, and the ranges
+         * committed before it stay.
+         */
         @JsonProperty("skip") SKIP,
         /**
          * Import nothing if any row fails the checks (types, required, lengths, formats), which all
@@ -52,7 +57,7 @@ public class ImportKind extends Kind<ImportKind.Params> {
     /**
      * @param upload    the id from {@code POST /api/uploads}
      * @param onError   default skip
-     * @param maxErrors with skip, the most rows that may be rejected before the import stops (default 1000)
+     * @param maxErrors with skip, the most rows that may be rejected; one more stops the import there (default 1000)
      * @param key       the column rows are matched on: the dataset's key or a unique column
      *                  (default: its first unique column, else its key)
      */

@@ -3,18 +3,15 @@ package dev.longhaul.worker.kinds.imports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longhaul.core.sql.DatabaseErrors;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.chunk.Checkpoint;
 import dev.longhaul.core.chunk.ChunkLoop;
 import dev.longhaul.core.chunk.Fence;
-import dev.longhaul.core.chunk.Keyset;
 import dev.longhaul.core.csv.CsvReader;
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Datasets;
-import dev.longhaul.core.dataset.SqlBuilder;
 import dev.longhaul.core.kind.KindSpec;
 import dev.longhaul.core.kind.builtin.ImportKind;
 import dev.longhaul.worker.run.Chunks;
@@ -25,21 +22,19 @@ import dev.longhaul.worker.run.Outcome;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * {@code import}, in two resumable phases.
+ * {@code import}. With {@code onError: skip} (the default) the file goes in one range of lines at a
+ * time, each range checked, written and checkpointed in one transaction ({@link LineRanges}): an
+ * insert COPYs straight into the target, an upsert through a temporary table. With
+ * {@code onError: fail}, which must check every row before it writes one, in two resumable phases:
  *
  * <ol>
  * <li><b>stage</b>: the upload is read from the checkpoint's byte offset, in batches of rows.
@@ -47,11 +42,7 @@ import org.jboss.logging.Logger;
  * job's staging table and bad ones recorded in {@code import_rejection}, with the checkpoint (the
  * next offset and line), in one transaction per batch.
  * <li><b>merge</b>: the chunk engine walks the staging table by line; each range goes into the
- * target with one {@code INSERT … SELECT … ON CONFLICT (key)} in its own transaction. An upsert
- * takes the range in one pass, with no sort; a range that repeats a key is refused by the
- * database for it and merged again by a statement that keeps each key's last line. A range the
- * database refuses (a foreign key, a CHECK) is merged again line by line under savepoints, so
- * only the refused rows are rejected, with the database's reason.
+ * target with one {@code INSERT … SELECT … ON CONFLICT (key)} in its own transaction ({@link Merge}).
  * </ol>
  * The rejected rows also become an artifact, {@code rejected.csv}. The staging table is dropped
  * when the job ends.
@@ -59,14 +50,14 @@ import org.jboss.logging.Logger;
 @Singleton
 public class ImportHandler implements JobHandler<ImportKind.Params> {
     private static final Logger LOG = Logger.getLogger(ImportHandler.class);
+    /** The phase of an import that goes in range by range ({@link LineRanges}). */
+    static final String RANGES = "ranges";
     /** Rows per staging transaction. */
     static final int STAGE_BATCH = 100_000;
     /** Rows in the first merge range; later ones aim at {@link #MERGE_TARGET}. */
     static final int MERGE_FIRST_ROWS = 20_000;
     static final Duration MERGE_TARGET = Duration.ofSeconds(2);
     static final int MERGE_MAX_ROWS = 1_000_000;
-    /** ON CONFLICT DO UPDATE meeting one key twice in a statement: cardinality_violation. */
-    private static final String REPEATED_KEY = "21000";
 
     @Inject
     ImportKind spec;
@@ -111,6 +102,15 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             connection.rollback();
         }
 
+        if (checkpoint.state().get("phase").asText().equals(RANGES)) {
+            LineRanges.Progress progress = new LineRanges(context, uploads, chunks, fence, mapper, dataset, target, key)
+                    .run(checkpoint);
+            if (progress == null) return new Outcome.Continue(null);
+            if (progress.ended()) return finish(context, progress.checkpoint(), staging, fence);
+            if (context.cancelRequested()) return cancel(context, staging);
+            return new Outcome.Continue(progress.checkpoint().toJson(mapper));
+        }
+
         if (checkpoint.state().get("phase").asText().equals("stage")) {
             checkpoint = stage(context, checkpoint, target, staging, fence);
             if (checkpoint == null) return new Outcome.Continue(null);
@@ -120,14 +120,13 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             }
         }
 
-        boolean upsert = params.mode() == ImportKind.Mode.UPSERT;
-        Dataset lines = staging.asDataset();
+        Merge merge = new Merge(staging, dataset, target, key, params.mode() == ImportKind.Mode.UPSERT, context.jobId());
         // the merge writes new rows or the rows the file names: bigger chunks than a bulk update's,
         // since each pays a fixed cost (its bound, its commit), and the locks it holds are on the
         // file's own rows
         ChunkLoop.Result result = chunks.loop(context, MERGE_TARGET, MERGE_MAX_ROWS)
-                .run(lines, checkpoint, "rows", (connection, lo, hi, walked, state) -> {
-                    long[] counts = merge(connection, staging, lines, dataset, target, key, upsert, lo, hi, context.jobId());
+                .run(merge.lines(), checkpoint, "rows", (connection, lo, hi, walked, state) -> {
+                    long[] counts = merge.range(connection, lo, hi);
                     state.put("inserted", state.get("inserted").asLong() + counts[0]);
                     state.put("updated", state.get("updated").asLong() + counts[1]);
                     state.put("rejected", state.get("rejected").asLong() + counts[2]);
@@ -145,7 +144,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         };
     }
 
-    /** Reads and checks the header, creates the staging table, and checkpoints both. */
+    /** Reads and checks the header, creates the staging table if the whole file is staged, and checkpoints the start. */
     private Checkpoint start(JobContext<ImportKind.Params> context, Dataset dataset, Column key, Fence fence) throws Exception {
         CsvReader.Record header;
         try (InputStream in = uploads.open(context.params().upload(), 0)) {
@@ -163,16 +162,15 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             } catch (IllegalArgumentException e) {
                 throw new Failure.Discard(e.getMessage());
             }
-            // a job retried from scratch starts from an empty staging table and no rejections
+            // a job retried from scratch starts with no rejections, and from an empty staging table
+            // if it stages the whole file
+            boolean ranged = context.params().onErrorOrDefault() == ImportKind.OnError.SKIP;
             Staging staging = new Staging(context.jobId(), names.size());
             staging.drop(connection);
-            staging.create(connection);
-            try (PreparedStatement s = connection.prepareStatement("delete from longhaul.import_rejection where job_id = ?")) {
-                s.setObject(1, context.jobId());
-                s.executeUpdate();
-            }
+            if (!ranged) staging.create(connection);
+            Rejections.clear(connection, context.jobId());
             ObjectNode state = mapper.createObjectNode();
-            state.put("phase", "stage");
+            state.put("phase", ranged ? RANGES : "stage");
             ArrayNode columns = state.putArray("header");
             names.forEach(h -> columns.add(h.trim()));
             state.put("offset", header.endOffset());
@@ -213,10 +211,6 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         return checkpoint;
     }
 
-    /** What one batch read: its good rows went to the COPY, its bad ones are here. */
-    private record Batch(long staged, List<Long> badLines, List<String> reasons, long end, long nextLine, boolean eof) {
-    }
-
     /**
      * One batch in one transaction: its good rows stream into the staging table's COPY as they
      * are read, and its bad rows and the checkpoint follow when the batch ends; the batch that
@@ -230,12 +224,13 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             try {
                 Batch batch;
                 try (Staging.Writer writer = staging.writer(connection)) {
-                    batch = read(reader, target, writer, state.get("offset").asLong(), state.get("line").asLong());
+                    batch = Batch.read(reader, target, writer::add, STAGE_BATCH, state.get("offset").asLong(),
+                            state.get("line").asLong());
                     writer.end();
                 }
                 state.put("offset", batch.end());
                 state.put("line", batch.nextLine());
-                state.put("staged", state.get("staged").asLong() + batch.staged());
+                state.put("staged", state.get("staged").asLong() + batch.good());
                 state.put("rejected", state.get("rejected").asLong() + batch.badLines().size());
                 Checkpoint next;
                 if (batch.eof()) {
@@ -245,7 +240,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
                 } else {
                     next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), null, state);
                 }
-                reject(connection, context.jobId(), batch.badLines(), batch.reasons());
+                Rejections.record(connection, context.jobId(), batch.badLines(), batch.reasons());
                 boolean owned = batch.eof()
                         ? fence.checkpoint(connection, mapper.writeValueAsString(next), 0, next.total(), "rows", null)
                         : fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", null);
@@ -262,31 +257,6 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         }
     }
 
-    /** Reads up to {@link #STAGE_BATCH} records, checks each, and adds the good ones to {@code writer}. */
-    private static Batch read(CsvReader reader, TargetTable target, Staging.Writer writer, long end, long nextLine)
-            throws Exception {
-        List<Long> badLines = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        long staged = 0;
-        while (staged + badLines.size() < STAGE_BATCH) {
-            CsvReader.Record record = reader.next();
-            if (record == null) return new Batch(staged, badLines, reasons, end, nextLine, true);
-            end = record.endOffset();
-            nextLine = record.nextLine();
-            List<String> errors = new ArrayList<>(0);
-            String[] values = record.error() == null ? target.check(record.fields(), errors) : null;
-            if (record.error() != null) errors.add(record.error());
-            if (values != null) {
-                writer.add(record.line(), values);
-                staged++;
-            } else {
-                badLines.add(record.line());
-                reasons.add(String.join("; ", errors));
-            }
-        }
-        return new Batch(staged, badLines, reasons, end, nextLine, false);
-    }
-
     /** With {@code onError: fail} and any invalid row, or more than {@code maxErrors}: fails the job, having merged nothing. */
     private void failIfTooManyInvalid(JobContext<ImportKind.Params> context, Staging staging, long rejected) throws SQLException {
         ImportKind.Params params = context.params();
@@ -297,95 +267,6 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         throw new Failure.Discard(failOnAny
                 ? rejected + " rows are invalid and onError is fail, so nothing was imported; the first: " + first
                 : "more than maxErrors (" + params.maxErrorsOrDefault() + ") rows are invalid, so nothing was imported; the first: " + first);
-    }
-
-    /** One line range into the target; a range the database refuses is retried line by line. */
-    private long[] merge(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target, Column key,
-            boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
-        Savepoint before = connection.setSavepoint();
-        try {
-            return mergeRange(connection, staging, lines, dataset, target, key, upsert, lo, hi, jobId);
-        } catch (SQLException e) {
-            if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
-            connection.rollback(before);
-        }
-        long[] total = new long[3];
-        long from = lo == null ? Long.MIN_VALUE : Long.parseLong(lo.getFirst());
-        for (long line : staging.lines(connection, from, Long.parseLong(hi.getFirst()))) {
-            Savepoint one = connection.setSavepoint();
-            try {
-                long[] counts = mergeRange(connection, staging, lines, dataset, target, key, upsert,
-                        List.of(Long.toString(line - 1)), List.of(Long.toString(line)), jobId);
-                for (int i = 0; i < 3; i++) total[i] += counts[i];
-                connection.releaseSavepoint(one);
-            } catch (SQLException e) {
-                if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
-                connection.rollback(one);
-                reject(connection, jobId, List.of(line), List.of("refused by the database (" + DatabaseErrors.details(e) + ")"));
-                total[2]++;
-            }
-        }
-        return total;
-    }
-
-    /**
-     * An upsert tries the range in one pass first; a range that repeats a key makes the database
-     * refuse it (SQLSTATE 21000), and is merged instead with the statement that picks each key's
-     * last line and rejects the others. An insert, or an upsert of the key column alone, always
-     * takes that statement.
-     */
-    private long[] mergeRange(Connection connection, Staging staging, Dataset lines, Dataset dataset, TargetTable target,
-            Column key, boolean upsert, List<String> lo, List<String> hi, UUID jobId) throws SQLException {
-        // an upsert that only inserts (the file names the key alone) does nothing on a repeated
-        // key rather than fail, so only one that updates can learn of repeats from the database
-        if (upsert && target.columns.size() > 1) {
-            Savepoint onePass = connection.setSavepoint();
-            try {
-                long[] counts = count(connection, lines, lo, hi, range -> staging.upsert(dataset, target.columns, key, range));
-                connection.releaseSavepoint(onePass);
-                return counts;
-            } catch (SQLException e) {
-                if (!REPEATED_KEY.equals(e.getSQLState())) throw e;
-                connection.rollback(onePass);
-                connection.releaseSavepoint(onePass);
-            }
-        }
-        // the statement's placeholders after the range: the job id, once for an upsert, twice for an insert
-        return count(connection, lines, lo, hi, range -> staging.merge(dataset, target.columns, key, upsert, range),
-                upsert ? new UUID[] {jobId} : new UUID[] {jobId, jobId});
-    }
-
-    /** Runs a merge statement built around the range (lo, hi] and returns its inserted, updated, rejected. */
-    private static long[] count(Connection connection, Dataset lines, List<String> lo, List<String> hi,
-            Function<String, String> statement, Object... after) throws SQLException {
-        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
-        String range = Keyset.range(lines, lo, hi, params);
-        try (PreparedStatement s = connection.prepareStatement(statement.apply(range))) {
-            int next = params.bind(s, 1);
-            for (Object value : after) s.setObject(next++, value);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
-            }
-        }
-    }
-
-    private static final int MAX_REASON = 500;
-
-    private static void reject(Connection connection, UUID jobId, List<Long> lines, List<String> reasons) throws SQLException {
-        if (lines.isEmpty()) return;
-        try (PreparedStatement s = connection.prepareStatement(
-                "insert into longhaul.import_rejection (job_id, line, reason) values (?, ?, ?)")) {
-            for (int i = 0; i < lines.size(); i++) {
-                s.setObject(1, jobId);
-                s.setLong(2, lines.get(i));
-                // reasons name columns and checks, never values; the bound keeps rejected.csv's parts small
-                String reason = reasons.get(i);
-                s.setString(3, reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…");
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
     }
 
     /**
@@ -401,34 +282,7 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         out.put("updated", state.get("updated").asLong());
         ArrayNode sample = out.putArray("rejections");
         try (Connection connection = chunks.transaction()) {
-            long rejected = 0;
-            long after = 0;
-            int part = 0;
-            long artifact = -1;
-            while (true) {
-                StringBuilder csv = new StringBuilder(part == 0 ? "line,reason\n" : "");
-                int n = 0;
-                try (PreparedStatement s = connection.prepareStatement("""
-                        select line, reason from longhaul.import_rejection where job_id = ? and line > ?
-                        order by line limit 50000""")) {
-                    s.setObject(1, context.jobId());
-                    s.setLong(2, after);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            after = rs.getLong(1);
-                            String reason = rs.getString(2);
-                            csv.append(after).append(",\"").append(reason.replace("\"", "\"\"")).append("\"\n");
-                            if (sample.size() < 20) sample.addObject().put("line", after).put("reason", reason);
-                            n++;
-                        }
-                    }
-                }
-                if (n == 0) break;
-                rejected += n;
-                if (artifact < 0) artifact = artifacts.create(connection, context.jobId(), "rejected.csv", "text/csv; charset=utf-8");
-                artifacts.append(connection, artifact, part++, csv.toString().getBytes(StandardCharsets.UTF_8));
-            }
-            if (artifact >= 0) artifacts.complete(connection, artifact);
+            long rejected = Rejections.writeFile(connection, artifacts, context.jobId(), sample);
             out.put("rejected", rejected);
             staging.drop(connection);
             ObjectNode done = state.deepCopy();
@@ -436,7 +290,8 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
             done.set("result", out);
             Checkpoint last = new Checkpoint(checkpoint.lastKey(), checkpoint.done(), checkpoint.total(),
                     checkpoint.chunkSize(), checkpoint.rate(), done);
-            if (!fence.checkpoint(connection, mapper.writeValueAsString(last), last.done(), last.total(), "rows", null)) {
+            String unit = state.get("phase").asText().equals(RANGES) ? "bytes" : "rows";
+            if (!fence.checkpoint(connection, mapper.writeValueAsString(last), last.done(), last.total(), unit, null)) {
                 connection.rollback();
                 return new Outcome.Continue(checkpoint.toJson(mapper));
             }
@@ -458,14 +313,10 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
     }
 
     private String firstRejection(UUID jobId) throws SQLException {
-        try (Connection connection = chunks.transaction(); PreparedStatement s = connection.prepareStatement(
-                "select line, reason from longhaul.import_rejection where job_id = ? order by line limit 1")) {
-            s.setObject(1, jobId);
-            try (ResultSet rs = s.executeQuery()) {
-                String first = rs.next() ? "line " + rs.getLong(1) + ": " + rs.getString(2) : "";
-                connection.rollback();
-                return first;
-            }
+        try (Connection connection = chunks.transaction()) {
+            String first = Rejections.first(connection, jobId);
+            connection.rollback();
+            return first;
         }
     }
 }

@@ -18,17 +18,35 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * A job's staging table, {@code longhaul.import_staging_<job>}: the file's good rows as text,
- * with their line, COPYed in batch by batch and then merged into the target by line range. Its name
- * comes from the job id alone, never from a request.
+ * A staging table: the file's good rows as text, with their line, written by binary COPY and then
+ * merged into the target by line range. Two kinds, both named from the job id alone, never from a
+ * request:
+ * <ul>
+ * <li>{@linkplain #Staging(UUID, int) the job's own}, {@code longhaul.import_staging_<job>}, which
+ * holds the whole file across slices (an import with {@code onError: fail}, which checks every
+ * row before it merges one);
+ * <li>{@linkplain #forRange one range's}, a temporary table dropped when the range's transaction
+ * ends: it never outlives the range, so a crash leaves nothing to clean up.
+ * </ul>
  */
 final class Staging {
     final String table;
     private final int width;
+    private final boolean temporary;
 
     Staging(UUID jobId, int width) {
-        this.table = "longhaul.import_staging_" + jobId.toString().replace("-", "");
+        this("longhaul.import_staging_" + jobId.toString().replace("-", ""), width, false);
+    }
+
+    private Staging(String table, int width, boolean temporary) {
+        this.table = table;
         this.width = width;
+        this.temporary = temporary;
+    }
+
+    /** A temporary table for one range of lines, dropped when the transaction that {@linkplain #create creates} it ends. */
+    static Staging forRange(UUID jobId, int width) {
+        return new Staging("pg_temp.import_range_" + jobId.toString().replace("-", ""), width, true);
     }
 
     /** The staging table as a dataset, so the chunk engine can walk it by line. */
@@ -42,21 +60,33 @@ final class Staging {
      * the COPYs costs more than building it once at the end ({@link #index}).
      */
     void create(Connection connection) throws SQLException {
-        String columns = IntStream.range(0, width).mapToObj(i -> ", c" + i + " text").collect(Collectors.joining());
+        String columns = "(line bigint not null" + IntStream.range(0, width).mapToObj(i -> ", c" + i + " text")
+                .collect(Collectors.joining()) + ")";
         try (Statement s = connection.createStatement()) {
-            s.execute("create table if not exists " + table + " (line bigint not null" + columns + ")");
+            s.execute(temporary
+                    ? "create temporary table " + unqualified() + " " + columns + " on commit drop"
+                    : "create table if not exists " + table + " " + columns);
         }
     }
 
     /**
-     * The index on line that the merge walks by; built once the file is staged. A file of tens
-     * of millions of rows can take longer than the statement timeout, which is lifted for it.
+     * The index on line that a merge walks by; built once the rows are staged. A file of tens of
+     * millions of rows can take longer than the statement timeout, which is lifted for it.
      */
     void index(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("set local statement_timeout = '30min'");
-            s.execute("create unique index if not exists " + table.substring(table.indexOf('.') + 1) + "_line on " + table + " (line)");
+            if (!temporary) s.execute("set local statement_timeout = '30min'");
+            s.execute("create unique index if not exists " + unqualified() + "_line on " + table + " (line)");
         }
+    }
+
+    private String unqualified() {
+        return table.substring(table.indexOf('.') + 1);
+    }
+
+    /** Whether this is one range's table, which has no index unless a merge line by line asks for one. */
+    boolean temporary() {
+        return temporary;
     }
 
     void drop(Connection connection) throws SQLException {
@@ -65,80 +95,62 @@ final class Staging {
         }
     }
 
-    /** A COPY into the table on {@code connection}, fed row by row while the file is read. */
+    /** A binary COPY into the table on {@code connection}, fed row by row while the file is read. */
     Writer writer(Connection connection) throws SQLException {
-        return new Writer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " from stdin"));
+        return new Writer(connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("copy " + table + " from stdin with (format binary)"), width);
     }
 
     /**
-     * One batch's COPY, streamed as rows are added so that the database stores them while the
-     * next ones are read and checked. Closing a writer that was not {@linkplain #end ended}
-     * cancels its COPY, so that nothing of the batch remains.
+     * One batch's COPY in PostgreSQL's binary format: a line as int8, then each value as UTF-8
+     * text after its length, so there is nothing to escape here nor to unescape on the server. It
+     * streams as rows are added, so the database stores them while the next ones are read and
+     * checked. Closing a writer that was not {@linkplain #end ended} cancels its COPY, so that
+     * nothing of the batch remains.
      */
     static final class Writer implements AutoCloseable {
-        private static final int FLUSH_CHARS = 32 * 1024;
+        private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
         private final CopyIn copy;
-        private final StringBuilder text = new StringBuilder(FLUSH_CHARS + 4096);
+        private final short fields;
+        private final CopyBuffer out;
 
-        private Writer(CopyIn copy) {
+        private Writer(CopyIn copy, int width) throws SQLException {
             this.copy = copy;
+            this.fields = (short) (width + 1);
+            this.out = new CopyBuffer(copy);
+            out.bytes(SIGNATURE);
+            out.int32(0); // flags: no OIDs
+            out.int32(0); // no header extension
         }
 
         /** A row: its line, then its values (null for an empty field). */
         void add(long line, String[] values) throws SQLException {
-            text.append(line);
+            out.int16(fields);
+            out.int32(8);
+            out.int64(line);
             for (String value : values) {
-                text.append('\t');
-                if (value == null) text.append("\\N");
-                else escape(value, text);
+                if (value == null) {
+                    out.int32(-1);
+                } else {
+                    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                    out.int32(bytes.length);
+                    out.bytes(bytes);
+                }
             }
-            text.append('\n');
-            if (text.length() >= FLUSH_CHARS) flush();
+            out.flushIfFull();
         }
 
         /** Ends the COPY; the rows are then part of the connection's transaction. */
         void end() throws SQLException {
-            flush();
+            out.int16((short) -1);
+            out.flush();
             copy.endCopy();
-        }
-
-        private void flush() throws SQLException {
-            if (text.isEmpty()) return;
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            text.setLength(0);
         }
 
         @Override
         public void close() throws SQLException {
             if (copy.isActive()) copy.cancelCopy();
         }
-    }
-
-    /** COPY's text format: backslash, tab and line breaks escaped. */
-    private static void escape(String value, StringBuilder out) {
-        if (plain(value)) {
-            out.append(value);
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
-        }
-    }
-
-    private static boolean plain(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') return false;
-        }
-        return true;
     }
 
     /**

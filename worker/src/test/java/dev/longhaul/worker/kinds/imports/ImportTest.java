@@ -11,6 +11,9 @@ import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
 import dev.longhaul.core.artifact.UploadInfo;
 import dev.longhaul.core.artifact.UploadStore;
+import dev.longhaul.core.csv.CsvReader;
+import dev.longhaul.core.dataset.Dataset;
+import dev.longhaul.core.dataset.Datasets;
 import dev.longhaul.core.dispatch.JobPublisher;
 import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
@@ -51,6 +54,8 @@ class ImportTest {
     ObjectMapper mapper;
     @Inject
     Clock clock;
+    @Inject
+    Datasets datasets;
 
     @BeforeEach
     void clean() throws Exception {
@@ -133,6 +138,57 @@ class ImportTest {
     }
 
     @Test
+    void anInsertRangeTheDatabaseRefusesIsRedoneThroughStagingAndOnlyItsRefusedRowsAreRejected() throws Exception {
+        run(upload("email,name,country\nimpx1@example.com,Exists,DE\n"), "insert");
+        // the COPY into the target meets a key that exists (line 3) and a key repeated in the
+        // file (line 5 repeats line 2): the range is merged from staging, which rejects both
+        Job keys = run(upload("email,name,country\nimpx2@example.com,Two,DE\nimpx1@example.com,Exists Again,FR\n"
+                + "impx4@example.com,Four,DE\nimpx2@example.com,Two Again,FR\nimpx6@example.com,Six,DE\n"), "insert");
+        assertThat(keys.result().get("inserted").asLong()).isEqualTo(3);
+        assertThat(rejectedFile(keys.id())).isEqualTo("line,reason\n3,\"a row with this email exists already\"\n"
+                + "5,\"email repeats line 2\"\n");
+        assertThat(count(db, "shop.customers where email = 'impx1@example.com' and name = 'Exists'")).isOne();
+        assertThat(count(db, "shop.customers where email = 'impx2@example.com' and name = 'Two'")).isOne();
+
+        // a status the CHECK refuses (line 3): the range is merged line by line, and only that line is rejected
+        JsonNode checked = run(upload("email,name,country,status\nimpx7@example.com,Seven,DE,active\n"
+                + "impx8@example.com,Refused,DE,vip\nimpx9@example.com,Nine,DE,active\n"), "insert").result();
+        assertThat(checked.get("inserted").asLong()).isEqualTo(2);
+        assertThat(checked.get("rejections").get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(checked.get("rejections").get(0).get("reason").asText())
+                .startsWith("refused by the database (SQLSTATE 23514").contains("customers_status_check");
+        assertThat(count(db, "shop.customers where email like 'impx%@example.com'")).isEqualTo(6);
+    }
+
+    @Test
+    void aFullRangeRefusedEarlyInItsCopyIsRedoneWhole() throws Exception {
+        run(upload("email,name,country\nimpe3@example.com,Exists,DE\n"), "insert");
+        // line 3 exists: the server refuses the COPY while the rest of the range still streams in
+        StringBuilder csv = new StringBuilder("email,name,country\n");
+        for (int line = 2; line <= 150_001; line++) csv.append("impe").append(line).append("@example.com,Customer,DE\n");
+        JsonNode result = run(upload(csv.toString()), "insert").result();
+
+        assertThat(result.get("inserted").asLong()).isEqualTo(149_999);
+        assertThat(result.get("rejected").asLong()).isOne();
+        assertThat(result.get("rejections").get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(count(db, "shop.customers where email like 'impe%@example.com'")).isEqualTo(150_000);
+    }
+
+    @Test
+    void moreRejectionsThanMaxErrorsStopTheImportAndOnErrorFailImportsNothing() throws Exception {
+        String csv = "email,name,country\nimpm1@example.com,One,DE\nbad-1,Bad,DE\nbad-2,Bad,DE\nimpm4@example.com,Four,DE\n";
+        Job skipping = submit(upload(csv), "insert", ",\"maxErrors\":1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(skipping.id()).state().isFinished());
+        assertThat(find(skipping.id()).error()).contains("more than maxErrors (1)", "stopped at line 2", "line 3: email is not");
+        assertThat(count(db, "shop.customers where email like 'impm%@example.com'")).isZero();
+
+        Job failing = submit(upload(csv), "upsert", ",\"onError\":\"fail\"");
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(failing.id()).state().isFinished());
+        assertThat(find(failing.id()).error()).contains("2 rows are invalid and onError is fail, so nothing was imported");
+        assertThat(count(db, "shop.customers where email like 'impm%@example.com'")).isZero();
+    }
+
+    @Test
     void aLongImportResumesFromItsCheckpointsAcrossSlices() throws Exception {
         // 250,000 rows: several staging batches and merge ranges, over several 1 s slices, each
         // continuing from the last committed checkpoint; a bad row every 50,000 lines, and line
@@ -187,6 +243,30 @@ class ImportTest {
     }
 
     @Test
+    void aBatchEndsAtItsByteBoundBeforeItsRows() throws Exception {
+        // 10 records of 28 bytes each after a 19-byte header; a bound of 70 bytes ends the batch
+        // after the record that crosses it, the third, and the next batch starts right after it
+        StringBuilder csv = new StringBuilder("email,name,country\n");
+        for (int n = 0; n < 10; n++) csv.append("impb").append(n).append("@example.com,Name ").append(n).append(",DE\n");
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        TargetTable target;
+        try (Connection c = db.getConnection()) {
+            Dataset customers = datasets.require("customers", "dataset");
+            target = TargetTable.of(c, customers, List.of("email", "name", "country"), customers.column("email").orElseThrow());
+        }
+        CsvReader reader = new CsvReader(new ByteArrayInputStream(bytes, 19, bytes.length - 19), 19, 2);
+        List<Long> lines = new ArrayList<>();
+        Batch first = Batch.read(reader, target, (line, values) -> lines.add(line), 1_000, 70, 19, 2);
+        assertThat(first.good()).isEqualTo(3);
+        assertThat(first.eof()).isFalse();
+        assertThat(first.end()).isEqualTo(19 + 3 * 28);
+        Batch rest = Batch.read(reader, target, (line, values) -> lines.add(line), 1_000, 1_000, first.end(), first.nextLine());
+        assertThat(rest.good()).isEqualTo(7);
+        assertThat(rest.eof()).isTrue();
+        assertThat(lines).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    }
+
+    @Test
     void aHeaderThatNamesAnUnknownColumnFailsTheJobAndImportsNothing() throws Exception {
         UUID upload = upload("email,name,shoe_size\nimp1@example.com,One,44\n");
         Job job = submit(upload, "upsert");
@@ -211,8 +291,13 @@ class ImportTest {
     }
 
     private Job submit(UUID upload, String mode) throws Exception {
+        return submit(upload, mode, "");
+    }
+
+    /** {@code more}: further parameters, as JSON members each after a comma. */
+    private Job submit(UUID upload, String mode, String more) throws Exception {
         Job job = Job.submit(new JobSpec("import", mapper.readTree("{\"dataset\":\"customers\",\"upload\":\"" + upload
-                + "\",\"mode\":\"" + mode + "\"}"), "bulk", 0, null, 1, null, null), clock);
+                + "\",\"mode\":\"" + mode + "\"" + more + "}"), "bulk", 0, null, 1, null, null), clock);
         QuarkusTransaction.requiringNew().run(() -> store.insert(job));
         publisher.publish(List.of(new JobRef(job.id(), "bulk")));
         return job;

@@ -116,7 +116,7 @@ class ChunkedJobsE2ETest {
         assertThat(jobs.sha256(job.get("artifacts").get(0).get("url").asText())).isEqualTo(reference);
         assertThat(job.get("result").get("rows").asLong()).isEqualTo(ORDERS);
         assertThat(doneAtKill).isLessThan(ORDERS);
-        List<String> events = events(id);
+        List<String> events = Jobs.events(id);
         // taken over either by the rescue loop or by RabbitMQ redelivering the dead worker's
         // delivery once the lease ran out; both resume from the checkpoint
         assertThat(events).contains("resumed").endsWith("succeeded");
@@ -306,17 +306,5 @@ class ChunkedJobsE2ETest {
     private static String fullExport() {
         return "{\"kind\":\"export\",\"params\":{\"dataset\":\"orders\","
                 + "\"columns\":[\"id\",\"created_at\",\"status\",\"total_cents\",\"customer_email\"]}}";
-    }
-
-    private static List<String> events(String jobId) throws Exception {
-        try (Connection c = Jobs.db(); var s = c.prepareStatement(
-                "select type from longhaul.job_event where job_id = ?::uuid order by id")) {
-            s.setString(1, jobId);
-            try (var rs = s.executeQuery()) {
-                List<String> types = new java.util.ArrayList<>();
-                while (rs.next()) types.add(rs.getString(1));
-                return types;
-            }
-        }
     }
 }

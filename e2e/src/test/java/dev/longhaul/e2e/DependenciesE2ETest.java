@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ class DependenciesE2ETest {
         assertThat(Instant.parse(done.get("startedAt").asText()))
                 .isAfterOrEqualTo(Instant.parse(dependency.get("finishedAt").asText()));
         assertThat(done.get("dependencyStates").get("SUCCEEDED").asInt()).isEqualTo(2);
-        assertThat(events(after)).containsExactly("released", "claimed", "succeeded");
+        assertThat(Jobs.events(after)).containsExactly("released", "claimed", "succeeded");
     }
 
     @Test
@@ -97,7 +95,7 @@ class DependenciesE2ETest {
         assertThat(done.get("dependencyStates").get("SUCCEEDED").asInt()).isEqualTo(3);
         assertThat(done.get("dependencyStates").get("FAILED").asInt()).isEqualTo(1);
         // exactly once: one release, one claim, one success, whichever worker or sweeper saw the end
-        assertThat(events(then)).containsExactly("released", "claimed", "succeeded");
+        assertThat(Jobs.events(then)).containsExactly("released", "claimed", "succeeded");
     }
 
     @Test
@@ -126,18 +124,6 @@ class DependenciesE2ETest {
             return Instant.parse(jobs.get(id).get("finishedAt").asText());
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> events(String jobId) throws Exception {
-        try (Connection c = Jobs.db(); var s = c.prepareStatement(
-                "select type from longhaul.job_event where job_id = ?::uuid order by id")) {
-            s.setString(1, jobId);
-            try (ResultSet rs = s.executeQuery()) {
-                List<String> types = new ArrayList<>();
-                while (rs.next()) types.add(rs.getString(1));
-                return types;
-            }
         }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +74,7 @@ class ImportE2ETest {
         assertThat(result.get("rejected").asLong()).isZero();
         assertThat(imported()).isEqualTo(ROWS);
         assertThat(count("select count(distinct name) from shop.customers where email like 'e2ekill%@example.com'")).isEqualTo(ROWS);
-        List<String> events = events(id);
+        List<String> events = Jobs.events(id);
         assertThat(events).contains("resumed").endsWith("succeeded");
         assertThat(events.stream().filter("claimed"::equals)).hasSize(1);
     }
@@ -100,17 +99,6 @@ class ImportE2ETest {
     private static void update(String sql) throws Exception {
         try (Connection c = Jobs.db(); Statement s = c.createStatement()) {
             s.executeUpdate(sql);
-        }
-    }
-
-    private static List<String> events(String jobId) throws Exception {
-        try (Connection c = Jobs.db(); var s = c.prepareStatement("select type from longhaul.job_event where job_id = ?::uuid order by id")) {
-            s.setString(1, jobId);
-            try (var rs = s.executeQuery()) {
-                List<String> types = new ArrayList<>();
-                while (rs.next()) types.add(rs.getString(1));
-                return types;
-            }
         }
     }
 }

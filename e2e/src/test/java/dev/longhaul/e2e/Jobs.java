@@ -109,6 +109,18 @@ final class Jobs {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /** The types of a job's events, oldest first. */
+    static java.util.List<String> events(String jobId) throws Exception {
+        try (Connection c = db(); var s = c.prepareStatement("select type from longhaul.job_event where job_id = ?::uuid order by id")) {
+            s.setString(1, jobId);
+            try (var rs = s.executeQuery()) {
+                java.util.List<String> types = new java.util.ArrayList<>();
+                while (rs.next()) types.add(rs.getString(1));
+                return types;
+            }
+        }
+    }
+
     static Connection db() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + App.DATABASE, "longhaul", "longhaul");
     }

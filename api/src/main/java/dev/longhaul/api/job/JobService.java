@@ -37,6 +37,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -88,7 +89,8 @@ public class JobService {
             Optional<Submitted> replay = replay(idempotencyKey, spec.requestHash());
             if (replay.isPresent()) return replay.get();
         }
-        requireKnown(spec.dependsOn(), "dependsOn");
+        List<FieldError> unknown = unknownDependencies(spec.dependsOn(), knownJobs(spec.dependsOn()), "dependsOn");
+        if (!unknown.isEmpty()) throw new InvalidRequestException(unknown);
         Job job = Job.submit(spec, caller.tenant(), caller.keyId(), clock);
         try {
             queries.insert(List.of(job), edges(job.id(), spec.dependsOn(), true));
@@ -115,16 +117,20 @@ public class JobService {
         return dependsOn.stream().map(d -> new JobQueries.Edge(job, d, mustSucceed)).toList();
     }
 
-    /** Refuses dependencies that name no job the caller may see (a 400 naming each). */
-    private void requireKnown(List<UUID> ids, String field) {
-        if (ids.isEmpty()) return;
+    /** Which of {@code ids} name jobs the caller may see, in one query. */
+    private Set<UUID> knownJobs(List<UUID> ids) {
+        if (ids.isEmpty()) return java.util.Set.of();
         Scope scope = caller.scope();
-        var known = QuarkusTransaction.requiringNew().call(() -> store.existing(ids, scope));
+        return QuarkusTransaction.requiringNew().call(() -> store.existing(ids, scope));
+    }
+
+    /** An error for each dependency that names no job the caller may see (a 400 naming each). */
+    private static List<FieldError> unknownDependencies(List<UUID> ids, Set<UUID> known, String field) {
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             if (!known.contains(ids.get(i))) errors.add(new FieldError(field + "[" + i + "]", "no job " + ids.get(i)));
         }
-        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        return errors;
     }
 
     /** The jobs of a batch, in request order, and its {@code then} job (or null). */
@@ -141,14 +147,19 @@ public class JobService {
         }
         List<FieldError> errors = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>(batch.jobs().size());
+        List<Integer> positions = new ArrayList<>(batch.jobs().size());
         for (int i = 0; i < batch.jobs().size(); i++) {
             try {
-                JobSpec spec = validate(batch.jobs().get(i), null, "jobs[" + i + "]");
-                requireKnown(spec.dependsOn(), "jobs[" + i + "].dependsOn");
-                specs.add(spec);
+                specs.add(validate(batch.jobs().get(i), null, "jobs[" + i + "]"));
+                positions.add(i);
             } catch (InvalidRequestException e) {
                 errors.addAll(e.errors());
             }
+        }
+        // every job's dependencies looked up at once
+        var known = knownJobs(specs.stream().flatMap(spec -> spec.dependsOn().stream()).distinct().toList());
+        for (int k = 0; k < specs.size(); k++) {
+            errors.addAll(unknownDependencies(specs.get(k).dependsOn(), known, "jobs[" + positions.get(k) + "].dependsOn"));
         }
         JobSpec thenSpec = null;
         if (batch.then() != null) {

@@ -2,6 +2,7 @@ package dev.longhaul.worker.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longhaul.core.chunk.KeyRange;
 import dev.longhaul.core.dataset.Column;
@@ -20,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,9 +64,9 @@ public class Partitions {
     JobPublisher publisher;
 
     /** The instant a job is for: its parent's, for a child of a partitioned job. */
-    static java.time.Instant asOf(Job job) {
+    static Instant asOf(Job job) {
         JsonNode parentAsOf = job.partition() == null ? null : job.partition().get(AS_OF);
-        if (parentAsOf != null) return java.time.Instant.parse(parentAsOf.asText());
+        if (parentAsOf != null) return Instant.parse(parentAsOf.asText());
         return job.scheduledFor() != null ? job.scheduledFor() : job.createdAt();
     }
 
@@ -131,7 +133,7 @@ public class Partitions {
                 } else if (value.isNumber()) {
                     sum.put(field.getKey(), (before == null ? 0 : before.asDouble()) + value.asDouble());
                 } else if (value.isArray()) {
-                    var items = before == null ? sum.putArray(field.getKey()) : (com.fasterxml.jackson.databind.node.ArrayNode) before;
+                    var items = before == null ? sum.putArray(field.getKey()) : (ArrayNode) before;
                     for (JsonNode item : value) if (items.size() < JOINED_ARRAY_LIMIT) items.add(item);
                 } else if (before == null) {
                     sum.set(field.getKey(), value);

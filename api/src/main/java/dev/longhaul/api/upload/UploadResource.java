@@ -23,7 +23,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -102,7 +104,14 @@ public class UploadResource {
         if (!NAME.matcher(fileName).matches()) {
             throw new InvalidRequestException("name", "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        UploadInfo info = store.store(body, fileName, "text/csv", config.maxBytes(), caller.tenant());
+        UploadInfo info;
+        try {
+            info = store.store(body, fileName, "text/csv", config.maxBytes(), caller.tenant());
+        } catch (UncheckedIOException e) {
+            // the client stopped sending its body (the read timeout) or went away: its fault, and nothing was kept
+            return Problem.response(408, "body-incomplete", "Request body incomplete",
+                    "the body stopped arriving before it was complete: " + e.getCause().getMessage(), List.of());
+        }
         return Response.created(URI.create("/api/uploads/" + info.id())).entity(UploadView.of(info)).build();
     }
 

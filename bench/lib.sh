@@ -76,13 +76,13 @@ PY
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
-# ensure_orders N: seeds the bench database with N orders unless it already holds exactly that many
+# ensure_orders N [CUSTOMERS]: seeds the bench database with N orders of CUSTOMERS customers (N/25,
+# at least 1,000, by default) unless it already holds exactly that many of each
 ensure_orders() {
-  local have
-  have=$(psql -h 127.0.0.1 -U longhaul -d "$BENCH_DB" -Atc "select count(*) from shop.orders" 2>/dev/null || echo 0)
-  if [[ "$have" != "$1" ]]; then
-    echo "bench: seeding $1 orders (once)" >&2
-    local customers=$(( $1 / 25 > 1000 ? $1 / 25 : 1000 ))
+  local customers=${2:-$(( $1 / 25 > 1000 ? $1 / 25 : 1000 ))} have
+  have=$(psql -h 127.0.0.1 -U longhaul -d "$BENCH_DB" -Atc "select (select count(*) from shop.orders) || ' ' || (select count(*) from shop.customers)" 2>/dev/null || echo 0)
+  if [[ "$have" != "$1 $customers" ]]; then
+    echo "bench: seeding $1 orders of $customers customers (once)" >&2
     await_job "$(submit "{\"kind\":\"seed\",\"params\":{\"customers\":$customers,\"orders\":$1,\"reset\":true}}")"
   fi
 }

@@ -61,6 +61,7 @@ public final class ChunkLoop {
     private final ObjectMapper mapper;
     private double rowsPerSecond;
     private Filter filter = Filter.NONE;
+    private boolean lastChunkWhole;
     private Observer observer = (rows, began, took) -> { };
 
     public ChunkLoop(DataSource dataSource, ChunkSizer sizer, Fence fence, Clock clock, ObjectMapper mapper) {
@@ -94,6 +95,17 @@ public final class ChunkLoop {
     }
 
     /**
+     * Once the planner estimates that at most a chunk and a half of keys remain, walks them as
+     * one last chunk up to the last key ({@link Keyset#lastBoundWithin}) rather than finding an
+     * exact upper key, which reads every key of the chunk. For kinds whose chunk cost is mostly
+     * fixed, such as exports; the step's {@code walked} is then the planner's estimate.
+     */
+    public ChunkLoop lastChunkWhole() {
+        this.lastChunkWhole = true;
+        return this;
+    }
+
+    /**
      * @param sliceDeadline read before every chunk: it may come sooner while the loop runs (a
      *                      worker draining for shutdown ends its slices at the next chunk)
      */
@@ -123,7 +135,10 @@ public final class ChunkLoop {
                 try {
                     Instant chunkBegan = clock.instant();
                     long t0 = System.nanoTime();
-                    Keyset.Bound bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), checkpoint.chunkSize(), onKey);
+                    int size = checkpoint.chunkSize();
+                    Keyset.Bound bound = lastChunkWhole
+                            ? Keyset.lastBoundWithin(connection, dataset, checkpoint.lastKey(), size + size / 2, onKey) : null;
+                    if (bound == null) bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), size, onKey);
                     if (bound == null) {
                         connection.rollback();
                         // an estimated total becomes the exact count at the end

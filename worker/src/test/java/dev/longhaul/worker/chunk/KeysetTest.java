@@ -75,6 +75,43 @@ class KeysetTest {
         assertThat(chunks).containsExactly(4, 4, 3);
     }
 
+    @Test
+    void theLastBoundIsTheLastKeyOnlyWhenAtMostNKeysRemain() throws Exception {
+        Dataset dataset = bigintKeys("public.keyset_last", 2500);
+        analyze("public.keyset_last");
+        try (Connection c = db.getConnection()) {
+            // 2,143 keys remain from the start: more than 1,000, so the walk goes on by exact bounds
+            assertThat(Keyset.lastBoundWithin(c, dataset, null, 1000, Filter.NONE)).isNull();
+            // after 2,000, about 429 remain: one last chunk up to the last key
+            Keyset.Bound last = Keyset.lastBoundWithin(c, dataset, List.of("2000"), 1000, Filter.NONE);
+            assertThat(last.key()).containsExactly(all("select max(id)::text from public.keyset_last").getFirst());
+            assertThat(last.rows()).isBetween(300, 600);
+            // a filter on the key ends the walk where it does
+            Filter range = Filter.parse(dataset, new ObjectMapper().readTree(
+                    "[{\"field\":\"id\",\"op\":\"between\",\"value\":[1000,1500]}]"), "filter");
+            assertThat(Keyset.lastBoundWithin(c, dataset, null, 1000, range.onKey(dataset)).key())
+                    .containsExactly(all("select max(id)::text from public.keyset_last where id <= 1500").getFirst());
+            // nothing left: no bound
+            assertThat(Keyset.lastBoundWithin(c, dataset, last.key(), 1000, Filter.NONE)).isNull();
+        }
+    }
+
+    @Test
+    void theLastBoundOfACompositeKeyIsItsLastRow() throws Exception {
+        Dataset dataset = regionKeys("public.keyset_pair_last");
+        analyze("public.keyset_pair_last");
+        try (Connection c = db.getConnection()) {
+            assertThat(Keyset.lastBoundWithin(c, dataset, List.of("eu", "290"), 400, Filter.NONE).key())
+                    .containsExactly("us", "300");
+        }
+    }
+
+    private void analyze(String table) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("analyze " + table);
+        }
+    }
+
     /** Walks all chunks of n keys and lists the rows each range selects, in order. */
     private List<String> walk(Dataset dataset, int n) throws Exception {
         return walk(dataset, n, Filter.NONE, new ArrayList<>());

@@ -111,8 +111,10 @@ public class ExportHandler implements PartitionedHandler<ExportKind.Params> {
         String copy = copySql(dataset, filter, columns, params.formatOrDefault(), params.neutralized());
 
         // parts stream out of each COPY, so a chunk's size no longer costs memory: big chunks spare
-        // the per-chunk work (the bound, the join's hash, the sort) without growing the heap
-        ChunkLoop.Result result = chunks.loop(context, config.chunkTarget(), config.maxRows()).within(filter).run(dataset, checkpoint, "rows",
+        // the per-chunk work (the bound, the join's hash, the sort) without growing the heap, and
+        // the last one needs no exact bound
+        ChunkLoop loop = chunks.loop(context, config.chunkTarget(), config.maxRows()).within(filter).lastChunkWhole();
+        ChunkLoop.Result result = loop.run(dataset, checkpoint, "rows",
                 (connection, lo, hi, walked, state) -> copyChunk(connection, dataset, filter, copy, lo, hi, state,
                         artifactId, context),
                 context::sliceDeadline, context::cancelRequested);

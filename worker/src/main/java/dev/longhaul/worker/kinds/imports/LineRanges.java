@@ -19,6 +19,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +33,8 @@ import org.jboss.logging.Logger;
  * A range the database refuses (a key that exists or repeats, a CHECK, a foreign key) is rolled
  * back and done again through staging, where each refused row is found and rejected by line.
  * <li><b>upsert</b>: the good rows COPY (binary) into a temporary table that lives as long as the
- * range's transaction, then go into the target with one {@code INSERT … ON CONFLICT}.
+ * range's transaction, then go into the target with one {@code INSERT … ON CONFLICT}. The next
+ * range is staged on a second connection while one merges.
  * </ul>
  * More than {@code maxErrors} rejections stop the import at the range that passes the limit; the
  * ranges before it stay.
@@ -40,6 +43,8 @@ final class LineRanges {
     private static final Logger LOG = Logger.getLogger(LineRanges.class);
     /** Lines per range: per transaction, per checkpoint. */
     static final int RANGE_ROWS = 100_000;
+    /** How long a range staged ahead may wait for its merge; the server ends transactions idle for 60 s. */
+    private static final Duration STAGED_IDLE_LIMIT = Duration.ofSeconds(30);
 
     /** Where the walk stands: the last committed checkpoint, and whether the file is done. */
     record Progress(Checkpoint checkpoint, boolean ended) {
@@ -72,8 +77,9 @@ final class LineRanges {
      */
     Progress run(Checkpoint checkpoint) throws Exception {
         try (Reading reading = new Reading()) {
+            if (context.params().mode() == ImportKind.Mode.UPSERT) return upsert(checkpoint, reading);
             while (!context.sliceOver() && !context.cancelRequested()) {
-                Progress progress = range(checkpoint, reading);
+                Progress progress = insert(checkpoint, reading);
                 if (progress == null || progress.ended()) return progress;
                 checkpoint = progress.checkpoint();
             }
@@ -115,61 +121,29 @@ final class LineRanges {
         }
     }
 
-    /** One range in one transaction; null if the lease was lost, and then nothing of it stays. */
-    private Progress range(Checkpoint checkpoint, Reading reading) throws Exception {
-        ObjectNode state = checkpoint.state().deepCopy();
-        long offset = state.get("offset").asLong();
-        long line = state.get("line").asLong();
-        boolean upsert = context.params().mode() == ImportKind.Mode.UPSERT;
+    /** One insert range in one transaction; null if the lease was lost, and then nothing of it stays. */
+    private Progress insert(Checkpoint checkpoint, Reading reading) throws Exception {
+        long offset = checkpoint.state().get("offset").asLong();
+        long line = checkpoint.state().get("line").asLong();
         long t0 = System.nanoTime();
         Instant began = context.clock().instant();
         try (Connection connection = chunks.transaction()) {
             try {
-                Batch batch = null;
-                long[] counts = null;
-                if (!upsert) {
-                    try {
-                        batch = copyIntoTarget(connection, reading.at(offset, line), offset, line);
-                        counts = new long[] {batch.good(), 0, 0};
-                    } catch (SQLException e) {
-                        if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
-                        connection.rollback();
-                    }
-                }
-                long t1 = System.nanoTime();
-                if (counts == null) {
-                    Staging staging = Staging.forRange(context.jobId(), target.columns.size());
-                    staging.create(connection);
-                    batch = stage(connection, staging, reading.at(offset, line), offset, line);
-                    counts = new Merge(staging, dataset, target, key, upsert, context.jobId())
-                            .range(connection, List.of(Long.toString(line - 1)), List.of(Long.toString(batch.nextLine() - 1)));
-                }
-                long t2 = System.nanoTime();
-                reading.readTo(batch.end());
-                Rejections.record(connection, context.jobId(), batch.badLines(), batch.reasons());
-                state.put("offset", batch.end());
-                state.put("line", batch.nextLine());
-                state.put("staged", state.get("staged").asLong() + batch.good());
-                state.put("inserted", state.get("inserted").asLong() + counts[0]);
-                state.put("updated", state.get("updated").asLong() + counts[1]);
-                state.put("rejected", state.get("rejected").asLong() + batch.badLines().size() + counts[2]);
-                failIfTooMany(connection, state, line);
-                // the rate is in bytes of the file a second, as progress counts them, smoothed as the chunk engine does
-                double rangeRate = (batch.end() - offset) / Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
-                Double rate = checkpoint.rate() == null ? rangeRate : 0.7 * checkpoint.rate() + 0.3 * rangeRate;
-                Checkpoint next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), rate, state);
-                if (!fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", rate)) {
+                Batch batch;
+                long[] counts;
+                try {
+                    batch = copyIntoTarget(connection, reading.at(offset, line), offset, line);
+                    counts = new long[] {batch.good(), 0, 0};
+                } catch (SQLException e) {
+                    if (!DatabaseErrors.permanent(e)) throw e; // a data or integrity error is a row's fault
                     connection.rollback();
-                    return null;
+                    // the range again, through staging, where each refused row is found by line
+                    Staged staged = stage(connection, reading, offset, line);
+                    counts = merge(staged, false);
+                    batch = staged.batch();
                 }
-                connection.commit();
-                chunks.chunk(context, batch.rows(), began, Duration.ofNanos(System.nanoTime() - t0));
-                if (LOG.isDebugEnabled()) {
-                    LOG.debugf("job %s: range of %d lines: into the target %d ms, through staging %d ms, checkpoint and commit %d ms",
-                            context.jobId(), batch.rows(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-                            (System.nanoTime() - t2) / 1_000_000);
-                }
-                return new Progress(next, batch.eof());
+                reading.readTo(batch.end());
+                return commit(connection, checkpoint, batch, counts, t0, began);
             } catch (Exception e) {
                 connection.rollback();
                 throw e;
@@ -177,20 +151,157 @@ final class LineRanges {
         }
     }
 
+    /** A range read from the file and staged in its transaction on {@code connection}, not yet merged. */
+    private record Staged(Connection connection, Staging staging, Batch batch, long line, long stagedAt) {
+        /** Rolls the range back and returns its connection. */
+        void abandon() throws SQLException {
+            try {
+                connection.rollback();
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
+    /**
+     * Upsert ranges, two in flight: while one range merges, the next is read from the file and
+     * staged on a second connection in a transaction of its own, so that the Java checks and the
+     * COPY of one range overlap with the database's merge of the other (they were a tenth of a
+     * range's time). Ranges still merge and commit one at a time in file order, each with its
+     * checkpoint, so a key that several ranges repeat ends with its last line.
+     */
+    private Progress upsert(Checkpoint checkpoint, Reading reading) throws Exception {
+        if (context.sliceOver() || context.cancelRequested()) return new Progress(checkpoint, false);
+        long t0 = System.nanoTime();
+        Instant began = context.clock().instant();
+        Staged current = stageAlone(reading, checkpoint.state().get("offset").asLong(), checkpoint.state().get("line").asLong());
+        while (true) {
+            Staged staged = current;
+            FutureTask<Staged> next = null;
+            if (!staged.batch().eof()) {
+                next = new FutureTask<>(() -> stageAlone(reading, staged.batch().end(), staged.batch().nextLine()));
+                Thread.ofPlatform().daemon().name("import-stage-" + context.jobId()).start(next);
+            }
+            Progress progress;
+            try (Connection connection = staged.connection()) {
+                try {
+                    progress = commit(connection, checkpoint, staged.batch(), merge(staged, true), t0, began);
+                } catch (Exception e) {
+                    connection.rollback();
+                    discard(next, e);
+                    throw e;
+                }
+            }
+            if (progress == null || next == null || context.sliceOver() || context.cancelRequested()) {
+                discard(next, null);
+                return progress;
+            }
+            checkpoint = progress.checkpoint();
+            t0 = System.nanoTime();
+            began = context.clock().instant();
+            current = await(next);
+            if (System.nanoTime() - current.stagedAt() > STAGED_IDLE_LIMIT.toNanos()) {
+                // the merge took long (a refused range redone by line): a transaction idle that
+                // long may have been ended by the server, so the range is staged again
+                current.abandon();
+                current = stageAlone(reading, staged.batch().end(), staged.batch().nextLine());
+            }
+        }
+    }
+
+    /** Stages a range on a connection of its own, in a transaction left open for its merge. */
+    private Staged stageAlone(Reading reading, long offset, long line) throws Exception {
+        Connection connection = chunks.transaction();
+        try {
+            Staged staged = stage(connection, reading, offset, line);
+            reading.readTo(staged.batch().end());
+            return staged;
+        } catch (Exception e) {
+            try {
+                connection.rollback();
+            } finally {
+                connection.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The range's good rows by binary COPY into a temporary table of its transaction. */
+    private Staged stage(Connection connection, Reading reading, long offset, long line) throws Exception {
+        Staging staging = Staging.forRange(context.jobId(), target.columns.size());
+        staging.create(connection);
+        try (Staging.Writer writer = staging.writer(connection)) {
+            Batch batch = Batch.read(reading.at(offset, line), target, writer::add, RANGE_ROWS, offset, line);
+            writer.end();
+            return new Staged(connection, staging, batch, line, System.nanoTime());
+        }
+    }
+
+    /** The staged rows into the target; returns inserted, updated and rejected. */
+    private long[] merge(Staged staged, boolean upsert) throws SQLException {
+        return new Merge(staged.staging(), dataset, target, key, upsert, context.jobId()).range(staged.connection(),
+                List.of(Long.toString(staged.line() - 1)), List.of(Long.toString(staged.batch().nextLine() - 1)));
+    }
+
+    /** The staged range that runs ahead, its failure aside: it is rolled back, and its connection returned. */
+    private static void discard(FutureTask<Staged> next, Exception cause) {
+        if (next == null) return;
+        try {
+            await(next).abandon();
+        } catch (Exception e) {
+            if (cause != null) cause.addSuppressed(e);
+        }
+    }
+
+    private static Staged await(FutureTask<Staged> next) throws Exception {
+        try {
+            return next.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) throw cause;
+            throw e;
+        }
+    }
+
+    /**
+     * The range's rejections, counts and checkpoint, committed together; null if the lease was
+     * lost. {@code t0} and {@code began}: when the range's own time began, for its rate.
+     */
+    private Progress commit(Connection connection, Checkpoint checkpoint, Batch batch, long[] counts, long t0, Instant began)
+            throws Exception {
+        ObjectNode state = checkpoint.state().deepCopy();
+        long offset = state.get("offset").asLong();
+        long line = state.get("line").asLong();
+        Rejections.record(connection, context.jobId(), batch.badLines(), batch.reasons());
+        state.put("offset", batch.end());
+        state.put("line", batch.nextLine());
+        state.put("staged", state.get("staged").asLong() + batch.good());
+        state.put("inserted", state.get("inserted").asLong() + counts[0]);
+        state.put("updated", state.get("updated").asLong() + counts[1]);
+        state.put("rejected", state.get("rejected").asLong() + batch.badLines().size() + counts[2]);
+        failIfTooMany(connection, state, line);
+        // the rate is in bytes of the file a second, as progress counts them, smoothed as the chunk engine does
+        double rangeRate = (batch.end() - offset) / Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
+        Double rate = checkpoint.rate() == null ? rangeRate : 0.7 * checkpoint.rate() + 0.3 * rangeRate;
+        Checkpoint next = new Checkpoint(null, batch.end(), checkpoint.total(), checkpoint.chunkSize(), rate, state);
+        long t1 = System.nanoTime();
+        if (!fence.checkpoint(connection, mapper.writeValueAsString(next), batch.end(), next.total(), "bytes", rate)) {
+            connection.rollback();
+            return null;
+        }
+        connection.commit();
+        chunks.chunk(context, batch.rows(), began, Duration.ofNanos(System.nanoTime() - t0));
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("job %s: range of %d lines in %d ms, checkpoint and commit %d ms", context.jobId(), batch.rows(),
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        }
+        return new Progress(next, batch.eof());
+    }
+
     /** The range's good rows by COPY into the target; the database refusing any fails it all. */
     private Batch copyIntoTarget(Connection connection, CsvReader reader, long offset, long line) throws Exception {
         try (TargetCopy copy = TargetCopy.open(connection, dataset.table(), target.columns)) {
             Batch batch = Batch.read(reader, target, (n, values) -> copy.add(values), RANGE_ROWS, offset, line);
             copy.end();
-            return batch;
-        }
-    }
-
-    /** The range's good rows by binary COPY into its staging table. */
-    private Batch stage(Connection connection, Staging staging, CsvReader reader, long offset, long line) throws Exception {
-        try (Staging.Writer writer = staging.writer(connection)) {
-            Batch batch = Batch.read(reader, target, writer::add, RANGE_ROWS, offset, line);
-            writer.end();
             return batch;
         }
     }

@@ -31,6 +31,8 @@ final class Merge {
     private final Column key;
     private final boolean upsert;
     private final UUID jobId;
+    /** Whether the target is a plain table; null until asked. */
+    private Boolean plainTable;
 
     Merge(Staging staging, Dataset dataset, TargetTable target, Column key, boolean upsert, UUID jobId) {
         this.staging = staging;
@@ -91,7 +93,9 @@ final class Merge {
         if (upsert && target.columns.size() > 1) {
             Savepoint onePass = connection.setSavepoint();
             try {
-                long[] counts = count(connection, lo, hi, range -> staging.upsert(dataset, target.columns, key, range));
+                long[] counts = countsOwnInserts(connection)
+                        ? upsert(connection, lo, hi)
+                        : count(connection, lo, hi, range -> staging.upsertCounted(dataset, target.columns, key, range));
                 connection.releaseSavepoint(onePass);
                 return counts;
             } catch (SQLException e) {
@@ -103,6 +107,49 @@ final class Merge {
         // the statement's placeholders after the range: the job id, once for an upsert, twice for an insert
         return count(connection, lo, hi, range -> staging.merge(dataset, target.columns, key, upsert, range),
                 upsert ? new UUID[] {jobId} : new UUID[] {jobId, jobId});
+    }
+
+    /**
+     * The one-pass upsert of (lo, hi], counted without RETURNING: the statement's update count is
+     * the rows it wrote, and the inserted among them are what it added to the transaction's own
+     * insert count on the target ({@code pg_stat_get_xact_tuples_inserted}), read before and
+     * after. A flag returned per row and counted cost a fifth of the statement (100,000 new rows:
+     * 460 to 495 ms, against 380 to 430 ms without).
+     */
+    private long[] upsert(Connection connection, List<String> lo, List<String> hi) throws SQLException {
+        long before = insertedInTransaction(connection);
+        SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
+        String range = Keyset.range(lines, lo, hi, params);
+        long written;
+        try (PreparedStatement s = connection.prepareStatement(staging.upsert(dataset, target.columns, key, range))) {
+            params.bind(s, 1);
+            written = s.executeLargeUpdate();
+        }
+        long inserted = insertedInTransaction(connection) - before;
+        return new long[] {inserted, written - inserted, 0};
+    }
+
+    /** Whether the target is a plain table, whose insert count is its own (a partitioned one's is its partitions'). */
+    private boolean countsOwnInserts(Connection connection) throws SQLException {
+        if (plainTable == null) {
+            try (PreparedStatement s = connection.prepareStatement("select relkind = 'r' from pg_class where oid = cast(? as regclass)")) {
+                s.setString(1, dataset.table());
+                try (ResultSet rs = s.executeQuery()) {
+                    plainTable = rs.next() && rs.getBoolean(1);
+                }
+            }
+        }
+        return plainTable;
+    }
+
+    private long insertedInTransaction(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("select pg_stat_get_xact_tuples_inserted(cast(? as regclass))")) {
+            s.setString(1, dataset.table());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Runs a merge statement built around the range (lo, hi] and returns its inserted, updated, rejected. */

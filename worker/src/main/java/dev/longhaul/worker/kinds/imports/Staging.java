@@ -158,15 +158,22 @@ final class Staging {
      * no sort for repeated keys, and the database's cardinality error (SQLSTATE 21000) when the
      * range repeats a key, after which the caller merges the range with {@link #merge} instead.
      * For columns besides the key only: with the key alone, a repeat would do nothing, not fail.
-     * Returns inserted, updated, rejected (always 0).
+     * Its update count is the rows it wrote, inserted and updated.
      */
     String upsert(Dataset target, List<Column> columns, Column key, String range) {
-        return """
-                with merged as (insert into %1$s as t_ (%2$s) select %3$s from %4$s s where %5$s
-                                on conflict (%6$s) %7$s returning (xmax = 0) as inserted_)
-                select count(*) filter (where inserted_), count(*) filter (where not inserted_), 0 from merged"""
+        return "insert into %1$s as t_ (%2$s) select %3$s from %4$s s where %5$s on conflict (%6$s) %7$s"
                 .formatted(target.table(), names(columns), casts(columns, "s"), table, range, key.name(),
                         onConflict(columns, key, true));
+    }
+
+    /**
+     * {@link #upsert} that returns its inserted, updated and rejected (always 0) as a row, for a
+     * target whose own insert count the transaction cannot read (a partitioned table counts its
+     * rows in its partitions).
+     */
+    String upsertCounted(Dataset target, List<Column> columns, Column key, String range) {
+        return "with merged as (" + upsert(target, columns, key, range) + " returning (xmax = 0) as inserted_) "
+                + "select count(*) filter (where inserted_), count(*) filter (where not inserted_), 0 from merged";
     }
 
     /**

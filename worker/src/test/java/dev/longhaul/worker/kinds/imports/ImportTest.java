@@ -221,6 +221,29 @@ class ImportTest {
     }
 
     @Test
+    void upsertRangesStagedAheadStillMergeInFileOrder() throws Exception {
+        // three ranges: while one merges the next is staged; the middle one holds a bad row, and
+        // later ranges set again a key that the first one inserted
+        int rows = 250_000;
+        StringBuilder csv = new StringBuilder("email,name,country,status\n");
+        for (long line = 2; line <= rows + 1; line++) {
+            if (line == 150_000) csv.append("not-an-email,Bad,DE,active\n");
+            else if (line == 100_005 || line == 240_000) csv.append("imps5@example.com,Later ").append(line).append(",FR,active\n");
+            else csv.append("imps").append(line).append("@example.com,Customer ").append(line).append(",DE,active\n");
+        }
+        JsonNode result = run(upload(csv.toString()), "upsert").result();
+
+        assertThat(count(db, "shop.customers where email like 'imps%@example.com'")).isEqualTo(rows - 3);
+        // the last line of a repeated key wins, though three ranges set it
+        assertThat(count(db, "shop.customers where email = 'imps5@example.com' and name = 'Later 240000'")).isOne();
+        assertThat(result.get("inserted").asLong()).isEqualTo(rows - 3);
+        assertThat(result.get("updated").asLong()).isEqualTo(2);
+        assertThat(result.get("rejected").asLong()).isOne();
+        assertThat(result.get("rejections").get(0).get("line").asLong()).isEqualTo(150_000);
+        assertThat(result.get("rejections").get(0).get("reason").asText()).contains("not an email address");
+    }
+
+    @Test
     void aStagingBatchThatFailsLeavesNoRowsAndAnEndedOneLeavesThemAll() throws Exception {
         Staging staging = new Staging(UUID.randomUUID(), 2);
         try (Connection c = db.getConnection()) {

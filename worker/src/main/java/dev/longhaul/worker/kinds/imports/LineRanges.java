@@ -187,8 +187,12 @@ final class LineRanges {
                 try {
                     progress = commit(connection, checkpoint, staged.batch(), merge(staged, true), t0, began);
                 } catch (Exception e) {
-                    connection.rollback();
-                    discard(next, e);
+                    try {
+                        connection.rollback();
+                    } finally {
+                        // the range staged ahead gives its connection back even if this one broke
+                        discard(next, e);
+                    }
                     throw e;
                 }
             }
@@ -203,7 +207,11 @@ final class LineRanges {
             if (System.nanoTime() - current.stagedAt() > STAGED_IDLE_LIMIT.toNanos()) {
                 // the merge took long (a refused range redone by line): a transaction idle that
                 // long may have been ended by the server, so the range is staged again
-                current.abandon();
+                try {
+                    current.abandon();
+                } catch (SQLException ended) {
+                    // the server ended it, as feared: nothing of it remains
+                }
                 current = stageAlone(reading, staged.batch().end(), staged.batch().nextLine());
             }
         }

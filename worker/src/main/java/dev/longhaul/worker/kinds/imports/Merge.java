@@ -31,7 +31,7 @@ final class Merge {
     private final Column key;
     private final boolean upsert;
     private final UUID jobId;
-    /** Whether the target is a plain table; null until asked. */
+    /** Whether the target counts its own inserts ({@link #countsOwnInserts}); null until asked. */
     private Boolean plainTable;
 
     Merge(Staging staging, Dataset dataset, TargetTable target, Column key, boolean upsert, UUID jobId) {
@@ -129,10 +129,16 @@ final class Merge {
         return new long[] {inserted, written - inserted, 0};
     }
 
-    /** Whether the target is a plain table, whose insert count is its own (a partitioned one's is its partitions'). */
+    /**
+     * Whether the transaction's insert count on the target is its own: a plain table, with the
+     * server counting (a partitioned table's inserts count in its partitions). A row that another
+     * session inserts at the same moment may count as inserted rather than updated (the server's
+     * aborted attempt counts too); the rows written are right either way.
+     */
     private boolean countsOwnInserts(Connection connection) throws SQLException {
         if (plainTable == null) {
-            try (PreparedStatement s = connection.prepareStatement("select relkind = 'r' from pg_class where oid = cast(? as regclass)")) {
+            try (PreparedStatement s = connection.prepareStatement(
+                    "select relkind = 'r' and current_setting('track_counts')::boolean from pg_class where oid = cast(? as regclass)")) {
                 s.setString(1, dataset.table());
                 try (ResultSet rs = s.executeQuery()) {
                     plainTable = rs.next() && rs.getBoolean(1);

@@ -52,17 +52,9 @@ class ImportE2ETest {
         // past the first range, so that some lines are committed before the kill
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                 .until(() -> imported() > 0);
-        // kill it in the middle of a range: frozen while its COPY into the target is open (rows
-        // sent, nothing of the range committed); else let it run on
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            worker.pause();
-            if (copyOpen()) {
-                worker.kill();
-                return true;
-            }
-            worker.resume();
-            return false;
-        });
+        // kill it in the middle of a range: while its COPY into the target is open (rows sent,
+        // nothing of the range committed)
+        killWorkerWhile("copy shop.customers %");
         long committedAtKill = imported();
         assertThat(committedAtKill).isPositive().isLessThan(ROWS);
         assertThat(jobs.get(id).get("state").asText()).isEqualTo("RUNNING");
@@ -79,10 +71,58 @@ class ImportE2ETest {
         assertThat(events.stream().filter("claimed"::equals)).hasSize(1);
     }
 
-    /** Whether a COPY into the customers table is running: an import's range, not yet committed. */
-    private static boolean copyOpen() throws Exception {
-        return count("select count(*) from pg_stat_activity where datname = current_database() and state = 'active' "
-                + "and query like 'copy shop.customers %'") > 0;
+    @Test
+    void anUpsertKilledWhileOneRangeMergesAndTheNextIsStagedAppliesEachRangeOnce() throws Exception {
+        update("delete from shop.customers where email like 'e2eups%@example.com'");
+        // the first half of the file's keys exist already, under old names
+        update("insert into shop.customers (email, name, country) select 'e2eups' || g || '@example.com', 'Old ' || g, 'FR' "
+                + "from generate_series(1, " + ROWS / 2 + ") g");
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes("email,name,country\n".getBytes(StandardCharsets.UTF_8));
+        for (int n = 1; n <= ROWS; n++) {
+            csv.writeBytes(("e2eups" + n + "@example.com,New " + n + ",DE\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String upload = jobs.upload(csv.toByteArray());
+        String id = jobs.submit("{\"kind\":\"import\",\"params\":{\"dataset\":\"customers\",\"upload\":\"" + upload
+                + "\",\"mode\":\"upsert\"}}");
+
+        // past the first range, then killed while a range's merge runs (the next one staged
+        // ahead on another connection): neither may leave anything behind
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> renamed() > 0);
+        killWorkerWhile("insert into shop.customers as t_ %");
+        assertThat(renamed()).isPositive().isLessThan(ROWS);
+        worker = App.start("worker", WORKER_ENV, "128m");
+
+        JsonNode result = jobs.awaitSuccess(id, Duration.ofMinutes(3)).get("result");
+        // a range applied twice would count its new rows again as updated
+        assertThat(result.get("inserted").asLong()).isEqualTo(ROWS / 2);
+        assertThat(result.get("updated").asLong()).isEqualTo(ROWS / 2);
+        assertThat(result.get("rejected").asLong()).isZero();
+        assertThat(renamed()).isEqualTo(ROWS);
+        assertThat(count("select count(*) from shop.customers where email like 'e2eups%@example.com'")).isEqualTo(ROWS);
+        assertThat(Jobs.events(id)).contains("resumed").endsWith("succeeded");
+    }
+
+    /**
+     * Kills the worker with {@code kill -9} while a statement like {@code pattern} runs: the
+     * worker is frozen, and killed if the statement runs, else let run on until it does.
+     */
+    private static void killWorkerWhile(String pattern) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            worker.pause();
+            if (count("select count(*) from pg_stat_activity where datname = current_database() and state = 'active' "
+                    + "and query like '" + pattern + "'") > 0) {
+                worker.kill();
+                return true;
+            }
+            worker.resume();
+            return false;
+        });
+    }
+
+    /** The upserted customers that carry the file's name. */
+    private static long renamed() throws Exception {
+        return count("select count(*) from shop.customers where email like 'e2eups%@example.com' and name like 'New %'");
     }
 
     private static long imported() throws Exception {

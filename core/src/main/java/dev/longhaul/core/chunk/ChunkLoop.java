@@ -98,10 +98,8 @@ public final class ChunkLoop {
      * Once the planner estimates that at most a chunk and a half of keys remain, walks them as
      * one last chunk up to the last key ({@link Keyset#lastBoundWithin}) rather than finding an
      * exact upper key, which reads every key of the chunk. For kinds whose chunk cost is mostly
-     * fixed, such as exports; the step's {@code walked} is then the planner's estimate. For a
-     * one-column key only: PostgreSQL estimates a row comparison by its leading column, so within
-     * the last value of that column it would take the rest for one row. After a statement timeout
-     * the loop goes back to exact bounds.
+     * fixed, such as exports; the step's {@code walked} is then the planner's estimate. Keys of
+     * one column only (see there); after a statement timeout the loop goes back to exact bounds.
      */
     public ChunkLoop lastChunkWhole() {
         this.lastChunkWhole = true;
@@ -139,7 +137,7 @@ public final class ChunkLoop {
                     Instant chunkBegan = clock.instant();
                     long t0 = System.nanoTime();
                     int size = checkpoint.chunkSize();
-                    Keyset.Bound bound = lastChunkWhole && dataset.key().size() == 1
+                    Keyset.Bound bound = lastChunkWhole
                             ? Keyset.lastBoundWithin(connection, dataset, checkpoint.lastKey(), size + size / 2, onKey) : null;
                     if (bound == null) bound = Keyset.nextBound(connection, dataset, checkpoint.lastKey(), size, onKey);
                     if (bound == null) {

@@ -3,6 +3,7 @@ package dev.longhaul.core.chunk;
 import dev.longhaul.core.dataset.Column;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Filter;
+import dev.longhaul.core.dataset.Planner;
 import dev.longhaul.core.dataset.SqlBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,8 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Keyset iteration over a dataset's key, never OFFSET. A chunk is the key range {@code (lo, hi]}:
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  * type work the same way, compared as a row with a matching index.
  */
 public final class Keyset {
-    /** The row estimate in the first line of a plan: {@code Seq Scan on t  (cost=0.00..1.10 rows=10 width=4)}. */
-    private static final Pattern ESTIMATED_ROWS = Pattern.compile(" rows=(\\d+) ");
-
     private Keyset() {
     }
 
@@ -94,39 +90,27 @@ public final class Keyset {
      * null. Finding it reads one index entry, where {@link #nextBound} would read every key of
      * the chunk (about 70 ms per million keys here). Keys added after it are walked by the next
      * chunk. The bound's row count is the planner's estimate.
+     *
+     * <p>Null for a key of several columns: PostgreSQL estimates a row comparison by its leading
+     * column alone, so within that column's last value it would take the rest for one row.
      */
     public static Bound lastBoundWithin(Connection connection, Dataset dataset, List<String> after, int n, Filter keyFilter)
             throws SQLException {
+        if (dataset.key().size() != 1) return null;
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
         List<String> where = new ArrayList<>();
         if (after != null) where.add(dataset.keyRow() + " > " + row(dataset.key(), after, params));
         if (!keyFilter.conditions().isEmpty()) where.add(keyFilter.render(params));
         String from = " from " + dataset.table() + " " + dataset.alias()
                 + (where.isEmpty() ? "" : " where " + String.join(" and ", where));
-        long estimate;
-        try (PreparedStatement s = connection.prepareStatement("explain select 1" + from)) {
-            params.bind(s, 1);
-            try (ResultSet rs = s.executeQuery()) {
-                Matcher rows = rs.next() ? ESTIMATED_ROWS.matcher(rs.getString(1)) : null;
-                if (rows == null || !rows.find()) return null;
-                estimate = Long.parseLong(rows.group(1));
-            }
-        }
+        long estimate = Planner.estimatedRows(connection, "select 1" + from, params);
         if (estimate > n) return null;
-        List<Column> key = dataset.key();
-        StringBuilder last = new StringBuilder("select ");
-        for (int i = 0; i < key.size(); i++) {
-            if (i > 0) last.append(", ");
-            last.append("cast(").append(key.get(i).expr()).append(" as text)");
-        }
-        last.append(from).append(" order by ").append(dataset.keyOrderDescending()).append(" limit 1");
-        try (PreparedStatement s = connection.prepareStatement(last.toString())) {
+        String key = dataset.key().getFirst().expr();
+        try (PreparedStatement s = connection.prepareStatement("select cast(max(" + key + ") as text)" + from)) {
             params.bind(s, 1);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) return null;
-                List<String> bound = new ArrayList<>(key.size());
-                for (int i = 1; i <= key.size(); i++) bound.add(rs.getString(i));
-                return new Bound(bound, (int) Math.max(1, estimate));
+                if (!rs.next() || rs.getString(1) == null) return null;
+                return new Bound(List.of(rs.getString(1)), (int) Math.max(1, estimate));
             }
         }
     }

@@ -10,12 +10,12 @@ import dev.longhaul.core.chunk.ChunkSizer;
 import dev.longhaul.core.chunk.Fence;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Filter;
+import dev.longhaul.core.dataset.Planner;
 import dev.longhaul.core.dataset.SqlBuilder;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -102,16 +102,8 @@ public class Chunks {
      */
     public long estimate(Connection connection, Dataset dataset, Filter filter) throws SQLException {
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
-        try (PreparedStatement s = connection.prepareStatement(
-                "explain (format json) select 1 from " + dataset.from() + " where " + filter.render(params))) {
-            params.bind(s, 1);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return Math.max(0, mapper.readTree(rs.getString(1)).path(0).path("Plan").path("Plan Rows").asLong());
-            } catch (IOException e) {
-                throw new SQLException("unreadable plan", e);
-            }
-        }
+        String query = "select 1 from " + dataset.from() + " where " + filter.render(params);
+        return Planner.estimatedRows(connection, query, params);
     }
 
     private static long count(Connection connection, Dataset dataset, Filter filter) throws SQLException {

@@ -22,6 +22,7 @@ import dev.longhaul.worker.run.JobContext;
 import dev.longhaul.core.job.Job;
 import dev.longhaul.worker.run.PartitionedHandler;
 import dev.longhaul.worker.run.Partitions;
+import dev.longhaul.worker.run.PlatformThreads;
 import dev.longhaul.worker.run.Outcome;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
@@ -273,13 +274,9 @@ public class ExportHandler implements PartitionedHandler<ExportKind.Params> {
      * poller, which costs more than the read.
      */
     private static long onPlatformThread(Callable<Long> copy, Cancel cancel) throws Exception {
-        FutureTask<Long> task = new FutureTask<>(copy);
-        Thread.ofPlatform().daemon().name("export-copy").start(task);
+        FutureTask<Long> task = PlatformThreads.start("export-copy", copy);
         try {
-            return task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) throw cause;
-            throw e;
+            return PlatformThreads.join(task);
         } catch (InterruptedException e) {
             // the COPY must let go of the connection before the chunk rolls it back and returns it
             cancel.run();

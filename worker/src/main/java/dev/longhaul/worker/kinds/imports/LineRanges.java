@@ -13,13 +13,13 @@ import dev.longhaul.core.sql.DatabaseErrors;
 import dev.longhaul.worker.run.Chunks;
 import dev.longhaul.worker.run.Failure;
 import dev.longhaul.worker.run.JobContext;
+import dev.longhaul.worker.run.PlatformThreads;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.jboss.logging.Logger;
 
@@ -155,11 +155,7 @@ final class LineRanges {
     private record Staged(Connection connection, Staging staging, Batch batch, long line, long stagedAt) {
         /** Rolls the range back and returns its connection. */
         void abandon() throws SQLException {
-            try {
-                connection.rollback();
-            } finally {
-                connection.close();
-            }
+            rollbackAndClose(connection);
         }
     }
 
@@ -179,8 +175,8 @@ final class LineRanges {
             Staged staged = current;
             FutureTask<Staged> next = null;
             if (!staged.batch().eof()) {
-                next = new FutureTask<>(() -> stageAlone(reading, staged.batch().end(), staged.batch().nextLine()));
-                Thread.ofPlatform().daemon().name("import-stage-" + context.jobId()).start(next);
+                next = PlatformThreads.start("import-stage-" + context.jobId(),
+                        () -> stageAlone(reading, staged.batch().end(), staged.batch().nextLine()));
             }
             Progress progress;
             try (Connection connection = staged.connection()) {
@@ -203,7 +199,7 @@ final class LineRanges {
             checkpoint = progress.checkpoint();
             t0 = System.nanoTime();
             began = context.clock().instant();
-            current = await(next);
+            current = PlatformThreads.join(next);
             if (System.nanoTime() - current.stagedAt() > STAGED_IDLE_LIMIT.toNanos()) {
                 // the merge took long (a refused range redone by line): a transaction idle that
                 // long may have been ended by the server, so the range is staged again
@@ -225,12 +221,16 @@ final class LineRanges {
             reading.readTo(staged.batch().end());
             return staged;
         } catch (Exception e) {
-            try {
-                connection.rollback();
-            } finally {
-                connection.close();
-            }
+            rollbackAndClose(connection);
             throw e;
+        }
+    }
+
+    private static void rollbackAndClose(Connection connection) throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
         }
     }
 
@@ -255,18 +255,9 @@ final class LineRanges {
     private static void discard(FutureTask<Staged> next, Exception cause) {
         if (next == null) return;
         try {
-            await(next).abandon();
+            PlatformThreads.join(next).abandon();
         } catch (Exception e) {
             if (cause != null) cause.addSuppressed(e);
-        }
-    }
-
-    private static Staged await(FutureTask<Staged> next) throws Exception {
-        try {
-            return next.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) throw cause;
-            throw e;
         }
     }
 

@@ -25,10 +25,17 @@ final class TargetTable {
     }
 
     final List<Column> columns;
+    /**
+     * Whether the transaction's insert count on the table ({@code pg_stat_get_xact_tuples_inserted})
+     * is its own: a plain table, with the server counting. A partitioned table's inserts count in
+     * its partitions.
+     */
+    final boolean countsOwnInserts;
     private final List<Catalog> catalog;
 
-    private TargetTable(List<Column> columns, List<Catalog> catalog) {
+    private TargetTable(List<Column> columns, boolean countsOwnInserts, List<Catalog> catalog) {
         this.columns = columns;
+        this.countsOwnInserts = countsOwnInserts;
         this.catalog = catalog;
     }
 
@@ -63,7 +70,7 @@ final class TargetTable {
                         + " requires");
             }
         }
-        return new TargetTable(List.copyOf(columns), List.copyOf(entries));
+        return new TargetTable(List.copyOf(columns), countsOwnInserts(connection, dataset.table()), List.copyOf(entries));
     }
 
     /** Each field in the form the staging table keeps (null for an empty field), or why the row is bad. */
@@ -95,6 +102,16 @@ final class TargetTable {
             }
         }
         return errors.isEmpty() ? values : null;
+    }
+
+    private static boolean countsOwnInserts(Connection connection, String table) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(
+                "select relkind = 'r' and current_setting('track_counts')::boolean from pg_class where oid = cast(? as regclass)")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private static Map<String, Catalog> catalog(Connection connection, String table) throws SQLException {

@@ -56,6 +56,10 @@ public class UploadResource {
         /** The largest upload, in bytes (1 GiB); quarkus.http.limits.max-body-size must allow it. */
         @WithDefault("1073741824")
         long maxBytes();
+
+        /** The size of the parts an upload is stored in (4 MiB); the api keeps two of them per upload under way. */
+        @WithDefault("" + UploadStore.PART_BYTES)
+        int partBytes();
     }
 
     public record UploadView(UUID id, String name, long size, String sha256, String createdAt) {
@@ -106,7 +110,7 @@ public class UploadResource {
         }
         UploadInfo info;
         try {
-            info = store.store(body, fileName, "text/csv", config.maxBytes(), caller.tenant());
+            info = store.store(body, fileName, "text/csv", config.maxBytes(), caller.tenant(), config.partBytes());
         } catch (UncheckedIOException e) {
             // the client stopped sending its body (the read timeout) or went away: its fault, and nothing was kept
             return Problem.response(408, "body-incomplete", "Request body incomplete",

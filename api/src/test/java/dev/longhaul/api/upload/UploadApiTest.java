@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Uploads are stored whole and described by size and sha256, or refused with a problem and
- * nothing kept. The test profile caps an upload at 256 KiB.
+ * nothing kept. The test profile caps an upload at 256 KiB and stores it in parts of 16 KiB, so
+ * that a part is still being written while the next is read and checked.
  */
 @QuarkusTest
 class UploadApiTest {
+    /** longhaul.uploads.part-bytes in the test profile. */
+    private static final int PART = 16 * 1024;
+
     @Inject
     AgroalDataSource db;
 
@@ -38,27 +42,39 @@ class UploadApiTest {
         String id = created.path("id");
         assertThat(created.header("Location")).endsWith("/api/uploads/" + id);
         given().get("/api/uploads/" + id).then().statusCode(200).body("size", equalTo(bytes.length));
-        assertThat(count("longhaul.upload_part where upload_id = '" + id + "'")).isPositive();
+        // in order, whole, in parts of 16 KiB written while the next ones arrived
+        assertThat(count("longhaul.upload_part where upload_id = '" + id + "'")).isEqualTo((bytes.length + PART - 1) / PART);
+        assertThat(stored(id)).isEqualTo(bytes);
     }
 
     @Test
     void anUploadOverTheLimitIsRefusedAndNothingIsKept() throws Exception {
         long before = count("longhaul.upload");
+        long parts = count("longhaul.upload_part");
+        // 16 parts are stored before the 17th passes the limit
         byte[] big = "a,b\n".repeat(70_000).getBytes(StandardCharsets.UTF_8); // 280,000 bytes
         refused(given().contentType("text/csv").body(big).post("/api/uploads"), 413, "body");
         assertThat(count("longhaul.upload")).isEqualTo(before);
+        assertThat(count("longhaul.upload_part")).isEqualTo(parts);
     }
 
     @Test
     void aBinaryFileSentAsCsvIsRefused() throws Exception {
         long before = count("longhaul.upload");
+        long parts = count("longhaul.upload_part");
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
         Response response = given().contentType("text/csv").body(png).post("/api/uploads");
         refused(response, 415, "body");
         assertThat(response.asString()).contains("not CSV text");
         byte[] latin1 = "name\nM\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1);
         refused(given().contentType("text/csv").body(latin1).post("/api/uploads"), 415, "body");
+        // a NUL in the fourth part: three parts are stored by then, and none is kept
+        byte[] late = ("a,b\n".repeat(3 * PART / 4) + "a,\0\n").getBytes(StandardCharsets.UTF_8);
+        Response lateNul = given().contentType("text/csv").body(late).post("/api/uploads");
+        refused(lateNul, 415, "body");
+        assertThat(lateNul.asString()).contains("byte " + (3 * PART + 2) + " is NUL");
         assertThat(count("longhaul.upload")).isEqualTo(before);
+        assertThat(count("longhaul.upload_part")).isEqualTo(parts);
     }
 
     @Test
@@ -87,6 +103,15 @@ class UploadApiTest {
         response.then().statusCode(status).contentType("application/problem+json").body("status", equalTo(status))
                 .body("errors.field", hasItem(field));
         assertThat(response.asString()).doesNotContain("Exception").doesNotContain("dev.longhaul");
+    }
+
+    /** The upload's parts, concatenated in order. */
+    private byte[] stored(String id) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select string_agg(data, ''::bytea order by seq) from longhaul.upload_part where upload_id = '" + id + "'")) {
+            rs.next();
+            return rs.getBytes(1);
+        }
     }
 
     private long count(String from) throws Exception {

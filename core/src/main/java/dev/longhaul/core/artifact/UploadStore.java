@@ -22,6 +22,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.postgresql.PGStatement;
 
 /**
@@ -32,7 +34,7 @@ import org.postgresql.PGStatement;
  */
 @ApplicationScoped
 public class UploadStore {
-    static final int PART_BYTES = 4 * 1024 * 1024;
+    public static final int PART_BYTES = 4 * 1024 * 1024;
 
     @Inject
     AgroalDataSource dataSource;
@@ -64,8 +66,13 @@ public class UploadStore {
      * one upload's size.
      */
     public UploadInfo store(InputStream body, String name, String contentType, long maxBytes, String tenant) {
+        return store(body, name, contentType, maxBytes, tenant, PART_BYTES);
+    }
+
+    /** {@link #store(InputStream, String, String, long, String)} in parts of {@code partBytes}. */
+    public UploadInfo store(InputStream body, String name, String contentType, long maxBytes, String tenant, int partBytes) {
         UUID id = JobIds.next(clock);
-        boolean inserted = false;
+        PartWrite writing = null;
         try {
             long quota = quotas.uploadBytes(tenant);
             long used = usage(tenant);
@@ -74,8 +81,10 @@ public class UploadStore {
             int seq = 0;
             while (true) {
                 // each part is read from the client before a connection is taken, and written in a
-                // short statement of its own: a slow client holds no connection while it sends
-                byte[] part = body.readNBytes(PART_BYTES);
+                // short statement of its own: a slow client holds no connection while it sends.
+                // The part before it is written meanwhile, so reading and checking one part
+                // overlap with storing the last.
+                byte[] part = body.readNBytes(partBytes);
                 if (part.length == 0) break;
                 if (digest.size() + part.length > maxBytes) {
                     throw new RefusedException("is larger than the limit of " + maxBytes + " bytes", RefusedException.Reason.TOO_LARGE);
@@ -85,16 +94,13 @@ public class UploadStore {
                             + " bytes (" + used + " in use; delete uploads or wait for retention)", RefusedException.Reason.QUOTA);
                 }
                 text.check(part, digest.size(), false);
-                try (Connection c = dataSource.getConnection()) {
-                    c.setAutoCommit(true);
-                    if (!inserted) {
-                        insert(c, id, name, contentType, tenant);
-                        inserted = true;
-                    }
-                    writePart(c, id, seq++, digest.size(), part);
-                }
+                long start = digest.size();
                 digest.update(part);
+                if (writing != null) writing.await();
+                writing = new PartWrite(id, seq, start, part, seq == 0 ? new Header(name, contentType, tenant) : null);
+                seq++;
             }
+            if (writing != null) writing.await();
             text.check(new byte[0], digest.size(), true);
             if (digest.size() == 0) throw new RefusedException("is empty: expected CSV text", RefusedException.Reason.EMPTY);
             try (Connection c = dataSource.getConnection()) {
@@ -102,11 +108,65 @@ public class UploadStore {
                 complete(c, id, digest);
             }
             return find(id).orElseThrow();
-        } catch (RuntimeException | IOException | SQLException e) {
-            if (inserted) deleteQuietly(id);
+        } catch (RuntimeException | IOException | SQLException | InterruptedException e) {
+            if (writing != null) {
+                // a write still running would land after the delete
+                writing.settle();
+                deleteQuietly(id);
+            }
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             if (e instanceof IOException io) throw new UncheckedIOException(io);
             if (e instanceof SQLException sql) throw new IllegalStateException("could not store the upload: " + sql.getMessage(), sql);
+            if (e instanceof InterruptedException) throw new IllegalStateException("interrupted while storing the upload", e);
             throw (RuntimeException) e;
+        }
+    }
+
+    /** The upload's row, written with its first part. */
+    private record Header(String name, String contentType, String tenant) {
+    }
+
+    /** One part being written on a virtual thread of its own, in an autocommit statement. */
+    private final class PartWrite {
+        private final FutureTask<Void> task;
+
+        PartWrite(UUID id, int seq, long start, byte[] data, Header header) {
+            task = new FutureTask<>(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    c.setAutoCommit(true);
+                    if (header != null) insert(c, id, header.name(), header.contentType(), header.tenant());
+                    writePart(c, id, seq, start, data);
+                }
+                return null;
+            });
+            Thread.ofVirtual().name("upload-part-" + id + "-" + seq).start(task);
+        }
+
+        /** Waits for the write; its failure is thrown as it was. */
+        void await() throws SQLException, InterruptedException {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SQLException sql) throw sql;
+                if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+                throw new IllegalStateException("could not store an upload part: " + e.getCause(), e.getCause());
+            }
+        }
+
+        /** Waits for the write however it ends. */
+        void settle() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

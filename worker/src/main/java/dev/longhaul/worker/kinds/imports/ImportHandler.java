@@ -157,10 +157,15 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         List<String> names = new ArrayList<>(header.fields());
         if (!names.isEmpty() && names.getFirst().startsWith("\uFEFF")) names.set(0, names.getFirst().substring(1));
         try (Connection connection = chunks.transaction()) {
+            TargetTable target;
             try {
-                TargetTable.of(connection, dataset, names, key);
+                target = TargetTable.of(connection, dataset, names, key);
             } catch (IllegalArgumentException e) {
                 throw new Failure.Discard(e.getMessage());
+            }
+            if (context.params().mode() == ImportKind.Mode.UPSERT && target.partitioned && !target.countsInserts) {
+                throw new Failure.Discard("an upsert into the partitioned table " + dataset.table() + " tells inserted rows "
+                        + "from updated ones by the server's insert count, and the server counts none (track_counts is off)");
             }
             // a job retried from scratch starts with no rejections, and from an empty staging table
             // if it stages the whole file

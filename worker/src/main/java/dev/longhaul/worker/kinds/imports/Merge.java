@@ -91,8 +91,8 @@ final class Merge {
         if (upsert && target.columns.size() > 1) {
             Savepoint onePass = connection.setSavepoint();
             try {
-                long[] counts = target.countsOwnInserts
-                        ? upsert(connection, lo, hi)
+                long[] counts = target.countsInserts
+                        ? splitByTransaction(connection, () -> upsert(connection, lo, hi))
                         : count(connection, lo, hi, range -> staging.upsertCounted(dataset, target.columns, key, range));
                 connection.releaseSavepoint(onePass);
                 return counts;
@@ -103,35 +103,52 @@ final class Merge {
             }
         }
         // the statement's placeholders after the range: the job id, once for an upsert, twice for an insert
-        return count(connection, lo, hi, range -> staging.merge(dataset, target.columns, key, upsert, range),
-                upsert ? new UUID[] {jobId} : new UUID[] {jobId, jobId});
+        UUID[] after = upsert ? new UUID[] {jobId} : new UUID[] {jobId, jobId};
+        if (!upsert || !target.countsInserts) {
+            return count(connection, lo, hi, range -> staging.merge(dataset, target.columns, key, upsert, true, range), after);
+        }
+        return splitByTransaction(connection,
+                () -> count(connection, lo, hi, range -> staging.merge(dataset, target.columns, key, true, false, range), after));
     }
 
     /**
-     * The one-pass upsert of (lo, hi], counted without RETURNING: the statement's update count is
-     * the rows it wrote, and the inserted among them are what it added to the transaction's own
-     * insert count on the target ({@code pg_stat_get_xact_tuples_inserted}), read before and
-     * after. A flag returned per row and counted cost a fifth of the statement (100,000 new rows:
-     * 460 to 495 ms, against 380 to 430 ms without). A row that another session inserts at the
-     * same moment may count as inserted rather than updated (the server's aborted attempt counts
-     * too); the rows written are right either way.
+     * The one-pass upsert of (lo, hi], counted without RETURNING: its update count is the rows it
+     * wrote, all returned as inserted for {@link #splitByTransaction} to split. A flag returned per
+     * row and counted cost a fifth of the statement (100,000 new rows: 460 to 495 ms, against 380
+     * to 430 ms without).
      */
     private long[] upsert(Connection connection, List<String> lo, List<String> hi) throws SQLException {
-        long before = insertedInTransaction(connection);
         SqlBuilder params = new SqlBuilder(SqlBuilder.Mode.JDBC);
         String range = Keyset.range(lines, lo, hi, params);
-        long written;
         try (PreparedStatement s = connection.prepareStatement(staging.upsert(dataset, target.columns, key, range))) {
             params.bind(s, 1);
-            written = s.executeLargeUpdate();
+            return new long[] {s.executeLargeUpdate(), 0, 0};
         }
+    }
+
+    /**
+     * Runs an upsert that reports all the rows it wrote as inserted, and splits them: the inserted
+     * are what it added to the transaction's insert count on the target, read before and after
+     * ({@link TargetTable#INSERTED_IN_TRANSACTION}). A row that another session inserts at the same
+     * moment may count as inserted rather than updated (the server's aborted attempt counts too);
+     * the rows written are right either way.
+     */
+    private long[] splitByTransaction(Connection connection, Statement upsert) throws SQLException {
+        long before = insertedInTransaction(connection);
+        long[] counts = upsert.run();
         long inserted = insertedInTransaction(connection) - before;
-        return new long[] {inserted, written - inserted, 0};
+        return new long[] {inserted, counts[0] + counts[1] - inserted, counts[2]};
+    }
+
+    @FunctionalInterface
+    private interface Statement {
+        long[] run() throws SQLException;
     }
 
     private long insertedInTransaction(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("select pg_stat_get_xact_tuples_inserted(cast(? as regclass))")) {
+        try (PreparedStatement s = connection.prepareStatement(TargetTable.INSERTED_IN_TRANSACTION)) {
             s.setString(1, dataset.table());
+            s.setString(2, dataset.table());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -168,8 +168,7 @@ final class Staging {
 
     /**
      * {@link #upsert} that returns its inserted, updated and rejected (always 0) as a row, for a
-     * target whose own insert count the transaction cannot read (a partitioned table counts its
-     * rows in its partitions).
+     * plain table while the server does not count the transaction's inserts.
      */
     String upsertCounted(Dataset target, List<Column> columns, Column key, String range) {
         return "with merged as (" + upsert(target, columns, key, range) + " returning (xmax = 0) as inserted_) "
@@ -181,9 +180,11 @@ final class Staging {
      * once for an upsert and twice for an insert.
      * Of rows repeating a key within the range, one goes in (the first for insert, the last for
      * upsert) and the others are rejected; an insert of a key that exists already is rejected.
-     * Returns inserted, updated, rejected.
+     * Returns inserted, updated, rejected; with {@code splitByRow} false an upsert returns all the
+     * rows it wrote as inserted, for the caller to split by the transaction's insert count (a
+     * partitioned table cannot return the row's {@code xmax}).
      */
-    String merge(Dataset target, List<Column> columns, Column key, boolean upsert, String range) {
+    String merge(Dataset target, List<Column> columns, Column key, boolean upsert, boolean splitByRow, String range) {
         int k = columns.indexOf(key);
         String keyCast = "cast(c.c" + k + " as " + key.type().sql() + ")";
         // repeats are looked for only when the range has any (a one-time test the planner puts
@@ -197,7 +198,7 @@ final class Staging {
                 with batch as (select * from %1$s s where %2$s),
                 chosen as (select distinct on (b.c%3$d) b.* from batch b order by b.c%3$d, b.line %4$s),
                 merged as (insert into %5$s as t_ (%6$s) select %7$s from chosen c
-                           on conflict (%8$s) %9$s returning t_.%8$s as k_, (xmax = 0) as inserted_),
+                           on conflict (%8$s) %9$s returning t_.%8$s as k_, %11$s as inserted_),
                 rejected as (insert into longhaul.import_rejection (job_id, line, reason)
                     select ?, b.line, '%8$s repeats line ' || c.line from batch b join chosen c on c.c%3$d = b.c%3$d
                     where b.line <> c.line
@@ -206,7 +207,9 @@ final class Staging {
                 select (select count(*) from merged where inserted_), (select count(*) from merged where not inserted_),
                        (select count(*) from rejected)"""
                 .formatted(table, range, k, upsert ? "desc" : "asc", target.table(), names(columns), casts(columns, "c"),
-                        key.name(), onConflict(columns, key, upsert), exists);
+                        key.name(), onConflict(columns, key, upsert), exists,
+                        // an insert does nothing on a conflict, so every row it returns is new
+                        upsert && splitByRow ? "(xmax = 0)" : "true");
     }
 
     private static String names(List<Column> columns) {

@@ -26,16 +26,31 @@ final class TargetTable {
 
     final List<Column> columns;
     /**
-     * Whether the transaction's insert count on the table ({@code pg_stat_get_xact_tuples_inserted})
-     * is its own: a plain table, with the server counting. A partitioned table's inserts count in
-     * its partitions.
+     * Whether the server counts this transaction's inserts ({@code track_counts}), so that an
+     * upsert learns its inserted rows from {@link #INSERTED_IN_TRANSACTION} instead of a flag
+     * returned per row.
      */
-    final boolean countsOwnInserts;
+    final boolean countsInserts;
+    /**
+     * Whether the table is partitioned: its rows cannot return system columns, so an upsert into
+     * it can only be counted while the server counts inserts.
+     */
+    final boolean partitioned;
     private final List<Catalog> catalog;
 
-    private TargetTable(List<Column> columns, boolean countsOwnInserts, List<Catalog> catalog) {
+    /**
+     * The rows this transaction inserted into the table, with one placeholder for its name twice:
+     * a partitioned table's inserts count in its leaf partitions, a plain table's in itself.
+     */
+    static final String INSERTED_IN_TRANSACTION = """
+            select coalesce((select sum(pg_stat_get_xact_tuples_inserted(relid)) from pg_partition_tree(cast(? as regclass))
+                             where isleaf),
+                            pg_stat_get_xact_tuples_inserted(cast(? as regclass)))""";
+
+    private TargetTable(List<Column> columns, boolean countsInserts, boolean partitioned, List<Catalog> catalog) {
         this.columns = columns;
-        this.countsOwnInserts = countsOwnInserts;
+        this.countsInserts = countsInserts;
+        this.partitioned = partitioned;
         this.catalog = catalog;
     }
 
@@ -70,7 +85,14 @@ final class TargetTable {
                         + " requires");
             }
         }
-        return new TargetTable(List.copyOf(columns), countsOwnInserts(connection, dataset.table()), List.copyOf(entries));
+        try (PreparedStatement s = connection.prepareStatement(
+                "select current_setting('track_counts')::boolean, relkind = 'p' from pg_class where oid = cast(? as regclass)")) {
+            s.setString(1, dataset.table());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new TargetTable(List.copyOf(columns), rs.getBoolean(1), rs.getBoolean(2), List.copyOf(entries));
+            }
+        }
     }
 
     /** Each field in the form the staging table keeps (null for an empty field), or why the row is bad. */
@@ -102,16 +124,6 @@ final class TargetTable {
             }
         }
         return errors.isEmpty() ? values : null;
-    }
-
-    private static boolean countsOwnInserts(Connection connection, String table) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(
-                "select relkind = 'r' and current_setting('track_counts')::boolean from pg_class where oid = cast(? as regclass)")) {
-            s.setString(1, table);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
     }
 
     private static Map<String, Catalog> catalog(Connection connection, String table) throws SQLException {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +72,12 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
     Chunks chunks;
     @Inject
     ObjectMapper mapper;
+    /**
+     * How long an upsert range staged ahead may wait for the merge before it: past it, the range is
+     * staged again, since the server ends transactions idle for 60 s.
+     */
+    @ConfigProperty(name = "longhaul.import.staged-idle-limit", defaultValue = "30s")
+    Duration stagedIdleLimit;
 
     @Override
     public KindSpec<ImportKind.Params> spec() {
@@ -103,7 +110,8 @@ public class ImportHandler implements JobHandler<ImportKind.Params> {
         }
 
         if (checkpoint.state().get("phase").asText().equals(RANGES)) {
-            LineRanges.Progress progress = new LineRanges(context, uploads, chunks, fence, mapper, dataset, target, key)
+            LineRanges.Progress progress = new LineRanges(context, uploads, chunks, fence, mapper, dataset, target, key,
+                    stagedIdleLimit)
                     .run(checkpoint);
             if (progress == null) return new Outcome.Continue(null);
             if (progress.ended()) return finish(context, progress.checkpoint(), staging, fence);

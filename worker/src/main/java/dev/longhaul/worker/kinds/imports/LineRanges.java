@@ -43,8 +43,6 @@ final class LineRanges {
     private static final Logger LOG = Logger.getLogger(LineRanges.class);
     /** Lines per range: per transaction, per checkpoint. */
     static final int RANGE_ROWS = 100_000;
-    /** How long a range staged ahead may wait for its merge; the server ends transactions idle for 60 s. */
-    private static final Duration STAGED_IDLE_LIMIT = Duration.ofSeconds(30);
 
     /** Where the walk stands: the last committed checkpoint, and whether the file is done. */
     record Progress(Checkpoint checkpoint, boolean ended) {
@@ -58,9 +56,11 @@ final class LineRanges {
     private final Dataset dataset;
     private final TargetTable target;
     private final Column key;
+    /** How long a range staged ahead may wait for its merge; the server ends transactions idle for 60 s. */
+    private final Duration stagedIdleLimit;
 
     LineRanges(JobContext<ImportKind.Params> context, UploadStore uploads, Chunks chunks, Fence fence, ObjectMapper mapper,
-            Dataset dataset, TargetTable target, Column key) {
+            Dataset dataset, TargetTable target, Column key, Duration stagedIdleLimit) {
         this.context = context;
         this.uploads = uploads;
         this.chunks = chunks;
@@ -69,6 +69,7 @@ final class LineRanges {
         this.dataset = dataset;
         this.target = target;
         this.key = key;
+        this.stagedIdleLimit = stagedIdleLimit;
     }
 
     /**
@@ -200,9 +201,12 @@ final class LineRanges {
             t0 = System.nanoTime();
             began = context.clock().instant();
             current = PlatformThreads.join(next);
-            if (System.nanoTime() - current.stagedAt() > STAGED_IDLE_LIMIT.toNanos()) {
+            long waited = System.nanoTime() - current.stagedAt();
+            if (waited > stagedIdleLimit.toNanos()) {
                 // the merge took long (a refused range redone by line): a transaction idle that
                 // long may have been ended by the server, so the range is staged again
+                LOG.infof("job %s: the range from line %d waited %d ms for its merge; staging it again", context.jobId(),
+                        current.line(), waited / 1_000_000);
                 try {
                     current.abandon();
                 } catch (SQLException ended) {

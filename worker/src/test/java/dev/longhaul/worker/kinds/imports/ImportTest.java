@@ -6,28 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longhaul.core.artifact.ArtifactInfo;
 import dev.longhaul.core.artifact.ArtifactStore;
-import dev.longhaul.core.artifact.UploadInfo;
-import dev.longhaul.core.artifact.UploadStore;
 import dev.longhaul.core.csv.CsvReader;
 import dev.longhaul.core.dataset.Dataset;
 import dev.longhaul.core.dataset.Datasets;
-import dev.longhaul.core.dispatch.JobPublisher;
-import dev.longhaul.core.dispatch.JobRef;
 import dev.longhaul.core.job.Job;
-import dev.longhaul.core.job.JobSpec;
-import dev.longhaul.core.job.JobStore;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,19 +32,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ImportTest {
     @Inject
-    JobStore store;
-    @Inject
-    JobPublisher publisher;
-    @Inject
-    UploadStore uploads;
+    ImportJobs jobs;
     @Inject
     ArtifactStore artifacts;
     @Inject
     AgroalDataSource db;
-    @Inject
-    ObjectMapper mapper;
-    @Inject
-    Clock clock;
     @Inject
     Datasets datasets;
 
@@ -342,21 +325,15 @@ class ImportTest {
     }
 
     private UUID upload(String csv) {
-        UploadInfo info = uploads.store(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv",
-                "text/csv", 100_000_000, "default");
-        return info.id();
+        return jobs.upload(csv);
     }
 
     private Job run(UUID upload, String mode) throws Exception {
-        return runOn("customers", upload, mode);
+        return jobs.run("customers", upload, mode);
     }
 
     private Job runOn(String dataset, UUID upload, String mode) throws Exception {
-        Job job = submit(dataset, upload, mode, "");
-        await().atMost(Duration.ofSeconds(60)).until(() -> find(job.id()).state().isFinished());
-        Job done = find(job.id());
-        assertThat(done.error()).isNull();
-        return done;
+        return jobs.run(dataset, upload, mode);
     }
 
     private Job submit(UUID upload, String mode) throws Exception {
@@ -365,15 +342,7 @@ class ImportTest {
 
     /** {@code more}: further parameters, as JSON members each after a comma. */
     private Job submit(UUID upload, String mode, String more) throws Exception {
-        return submit("customers", upload, mode, more);
-    }
-
-    private Job submit(String dataset, UUID upload, String mode, String more) throws Exception {
-        Job job = Job.submit(new JobSpec("import", mapper.readTree("{\"dataset\":\"" + dataset + "\",\"upload\":\"" + upload
-                + "\",\"mode\":\"" + mode + "\"" + more + "}"), "bulk", 0, null, 1, null, null), clock);
-        QuarkusTransaction.requiringNew().run(() -> store.insert(job));
-        publisher.publish(List.of(new JobRef(job.id(), "bulk")));
-        return job;
+        return jobs.submit("customers", upload, mode, more);
     }
 
     private String rejectedFile(UUID job) throws Exception {
@@ -384,6 +353,6 @@ class ImportTest {
     }
 
     private Job find(UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> store.find(id).orElseThrow());
+        return jobs.find(id);
     }
 }

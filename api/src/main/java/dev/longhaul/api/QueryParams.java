@@ -2,6 +2,7 @@ package dev.longhaul.api;
 
 import dev.longhaul.core.kind.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -34,6 +35,18 @@ public final class QueryParams {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(field, "must be a UUID");
         }
+    }
+
+    /** Whole seconds from 0 to {@code max}; zero when absent. */
+    public static Duration seconds(String value, String field, int max) {
+        if (value == null || value.isBlank()) return Duration.ZERO;
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0 && n <= max) return Duration.ofSeconds(n);
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidRequestException(field, "must be a whole number of seconds from 0 to " + max);
     }
 
     /** A whole number, or {@code otherwise} when absent. */

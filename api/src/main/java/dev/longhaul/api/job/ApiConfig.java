@@ -17,4 +17,11 @@ public interface ApiConfig {
     /** The largest page {@code GET /api/jobs} returns. */
     @WithDefault("500")
     int maxPageSize();
+
+    /**
+     * The most requests that may wait for a job to end at once ({@code GET /api/jobs/{id}?wait=N});
+     * past it a request answers at once, as without {@code wait}.
+     */
+    @WithDefault("1000")
+    int maxWaiters();
 }

@@ -10,6 +10,7 @@ import dev.longhaul.api.ApiExamples;
 import dev.longhaul.api.access.Requires;
 import dev.longhaul.api.access.Role;
 import dev.longhaul.api.problem.Problem;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -43,6 +44,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Submit jobs, follow their state and progress, download their files, cancel and retry them.")
 public class JobResource {
+    /** The longest a {@code GET /api/jobs/{id}?wait=N} waits for the job to end. */
+    static final int MAX_WAIT_SECONDS = 60;
     @Inject
     JobService service;
     @Inject
@@ -127,22 +130,28 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @Requires(Role.READ)
+    @RunOnVirtualThread // a request may wait up to a minute for the job to end
     @Operation(summary = "Read a job", description = """
             The job's state, progress (with rate and ETA while it runs), result, error and downloadable artifacts. \
-            Needs the `read` role.""")
+            With `wait=N` (seconds, up to 60) the answer comes as soon as the job ends (SUCCEEDED, FAILED or \
+            CANCELLED), or after N seconds with the job as it stands: one request instead of polling. Needs the `read` role.""")
     @APIResponse(responseCode = "200", description = "The job.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
                     examples = {@ExampleObject(name = "succeeded", summary = "An export that finished, with its file",
                             value = ApiExamples.JOB_SUCCEEDED),
                             @ExampleObject(name = "queued", summary = "Waiting for a worker", value = ApiExamples.JOB_QUEUED)}))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", description = "No such job in the key's tenant.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "job-not-found", value = ApiExamples.PROBLEM_JOB_NOT_FOUND)))
     public JobView get(@Parameter(description = "The job's id", example = "01a1f2c4-7e10-7b3a-9c55-3f8e2d1a6b40")
-            @PathParam("id") String id) {
-        return service.view(service.get(id));
+            @PathParam("id") String id,
+            @Parameter(description = "Seconds to wait for the job to end, from 0 (the default: answer at once) to "
+                    + MAX_WAIT_SECONDS, schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "" + MAX_WAIT_SECONDS),
+                    example = "30") @QueryParam("wait") String wait) {
+        return service.view(service.awaitEnd(id, QueryParams.seconds(wait, "wait", MAX_WAIT_SECONDS)));
     }
 
     /** Streams a complete artifact from PostgreSQL, part by part. */

@@ -32,6 +32,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -72,6 +73,8 @@ public class JobService {
     Permits permits;
     @Inject
     Settler settler;
+    @Inject
+    JobEnds ends;
 
     /** The most jobs one job may depend on. */
     static final int MAX_DEPENDENCIES = 100;
@@ -313,6 +316,32 @@ public class JobService {
         UUID uuid = parseId(id);
         return QuarkusTransaction.requiringNew().call(() -> store.find(uuid, caller.scope()))
                 .orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    /**
+     * The job as soon as it has ended, or as it stands after {@code wait}. Woken by
+     * {@link JobEnds} when the job may have ended, it reads the job again; it also reads it every
+     * {@link JobEnds#RECHECK} without a notification. With {@code longhaul.api.max-waiters}
+     * requests waiting already, it answers at once.
+     */
+    public Job awaitEnd(String id, Duration wait) {
+        Job job = get(id);
+        if (job.state().isFinished() || wait.isZero()) return job;
+        long deadline = System.nanoTime() + wait.toNanos();
+        JobEnds.Waiter waiter = ends.register(job.id());
+        if (waiter == null) return job;
+        try (waiter) {
+            while (true) {
+                // read after the waiter is registered, so an end from here on wakes it
+                job = get(id);
+                long left = deadline - System.nanoTime();
+                if (job.state().isFinished() || left <= 0) return job;
+                waiter.await(Math.min(left, JobEnds.RECHECK.toNanos()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return job;
+        }
     }
 
     public Job cancel(String id) {

@@ -1,6 +1,5 @@
 package dev.longhaul.api.job;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,13 +9,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -24,20 +27,26 @@ import org.postgresql.PGNotification;
  * Wakes the requests that wait for a job to end ({@code GET /api/jobs/{id}?wait=N}). One
  * connection LISTENs on {@code longhaul_job_ended}, which a trigger on the job table notifies with
  * the job's id when the job reaches an end state (V26); each notification wakes the waiters of that
- * job, which then read it again. Without the connection (the database restarting) nothing is
- * missed for long: every waiter is woken when the connection comes back, and each reads its job
- * again every {@link #RECHECK} anyway.
+ * job, which then read it again. The connection is its own, not the pool's. Without it (the
+ * database restarting) nothing is missed for long: every waiter is woken when the connection comes
+ * back, and each reads its job again every {@link #RECHECK} anyway.
  */
 @ApplicationScoped
 public class JobEnds {
     private static final Logger LOG = Logger.getLogger(JobEnds.class);
     static final String CHANNEL = "longhaul_job_ended";
+    /** The listening connection's application_name. */
+    static final String APPLICATION_NAME = "longhaul-api job-ends";
     /** How often a waiter reads its job again even when no notification came. */
     static final Duration RECHECK = Duration.ofSeconds(5);
     private static final Duration RECONNECT = Duration.ofSeconds(1);
 
-    @Inject
-    AgroalDataSource dataSource;
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> username;
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
     @Inject
     ApiConfig config;
 
@@ -114,8 +123,7 @@ public class JobEnds {
 
     private void listen() {
         while (running) {
-            try (Connection connection = dataSource.getConnection(); Statement s = connection.createStatement()) {
-                connection.setAutoCommit(true);
+            try (Connection connection = connect(); Statement s = connection.createStatement()) {
                 s.execute("listen " + CHANNEL);
                 listening = true;
                 // a job may have ended while no one listened
@@ -139,6 +147,21 @@ public class JobEnds {
             }
         }
         listening = false;
+    }
+
+    /**
+     * A connection of its own, outside the pool: one the database ended must not go back to the
+     * pool for a request to find, and the pool keeps its size.
+     */
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        username.ifPresent(u -> properties.setProperty("user", u));
+        password.ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        Connection connection = new Driver().connect(url, properties);
+        if (connection == null) throw new SQLException("not a PostgreSQL URL: " + url);
+        return connection;
     }
 
     private void wake(String id) {

@@ -43,7 +43,8 @@ class JobWaitTest {
     @Test
     void theWaitOutlivesALostListenConnection() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(ends::listening);
-        sql("select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen " + JobEnds.CHANNEL + "'");
+        sql("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() "
+                + "and application_name = '" + JobEnds.APPLICATION_NAME + "'");
         await().atMost(Duration.ofSeconds(10)).until(() -> !ends.listening());
         await().atMost(Duration.ofSeconds(10)).until(ends::listening);
 

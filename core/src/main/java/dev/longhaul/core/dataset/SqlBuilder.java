@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects the values of one statement as typed parameters. Values always travel as bound text and
- * are cast to their declared type in SQL, so no value is ever part of the SQL text.
+ * Collects the values of one statement as typed parameters. Values travel as bound text and are
+ * cast to their declared type in SQL, so no text value is ever part of the SQL text.
  *
  * <p>{@link Mode#JDBC} renders placeholders. {@link Mode#SESSION} is for COPY, which takes no
  * placeholders: each value is bound into a transaction-local setting
@@ -17,6 +17,12 @@ import java.util.List;
  * init plan, run once per statement and handed to parallel workers as a parameter; a bare
  * {@code current_setting} in a scan's filter would be called, and its text cast, for every row
  * (7% of a 5M-row export's time here).
+ *
+ * <p>One exception in {@link Mode#SESSION}: a whole number ({@code bigint}, {@code integer}) is
+ * written into the text, parsed and printed again, so nothing but digits and a sign can reach the
+ * SQL. The planner must see a chunk's key bounds: one it cannot see is estimated to pass a third
+ * of the rows, and a chunk of a whole 1M-row table then got an index scan and a sort instead of a
+ * sequential scan (2.4 to 2.6 s against 1.7 to 1.8 s in psql).
  */
 public final class SqlBuilder {
     public enum Mode { JDBC, SESSION }
@@ -33,9 +39,21 @@ public final class SqlBuilder {
      * by position: call this in the order the placeholders appear in the statement's text.
      */
     public String param(ColumnType type, Object value) {
+        if (mode == Mode.SESSION && (type == ColumnType.BIGINT || type == ColumnType.INTEGER)) {
+            Long whole = wholeNumber(ColumnType.text(value));
+            if (whole != null) return "cast(" + whole + " as " + type.sql() + ")";
+        }
         values.add(ColumnType.text(value));
         if (mode == Mode.JDBC) return "cast(? as " + type.sql() + ")";
         return "(select cast(current_setting('longhaul.p" + values.size() + "') as " + type.sql() + "))";
+    }
+
+    private static Long wholeNumber(String text) {
+        try {
+            return text == null ? null : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return null; // bound as a setting, and cast (and refused) by the database
+        }
     }
 
     /** Binds the JDBC parameters from position {@code first}; returns the next free position. */

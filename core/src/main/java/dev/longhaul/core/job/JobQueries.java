@@ -81,16 +81,15 @@ public class JobQueries {
             select * from claimed""";
     /**
      * A job with a concurrency key starts only while fewer than its limit of the key's jobs run.
-     * The key's advisory lock, held to the end of the claiming statement, makes claims of one key
-     * take turns across workers, so each sees the others' committed claims; a claim that finds the
-     * lock taken leaves the job for a later one.
+     * {@code longhaul.concurrency_key_room} (V27) takes the key's advisory lock, held to the end of
+     * the claiming transaction, so claims of one key take turns across workers; a claim that finds
+     * the lock taken leaves the job for a later one. It then counts the key's running jobs with a
+     * snapshot of its own, taken after the lock: the statement's snapshot, taken before, could miss
+     * a claim committed while it waited, and two claims of one key both started.
      */
     static final String KEY_ROOM = """
-                  and (j.concurrency_key is null
-                       or (pg_try_advisory_xact_lock(hashtext('longhaul.concurrency-key:' || j.concurrency_key))
-                           and (select count(*) from longhaul.job r
-                                where r.concurrency_key = j.concurrency_key and r.state = '%s') < j.concurrency_limit))
-            """.formatted(Transition.CLAIM.to().name());
+                  and (j.concurrency_key is null or longhaul.concurrency_key_room(j.concurrency_key, j.concurrency_limit))
+            """;
     /**
      * The state a lane's next jobs wait in, written out (not bound) so that the planner uses
      * {@code job_queued_priority_idx}; it is {@link Transition#CLAIM}'s only from-state, and the

@@ -40,14 +40,7 @@ class ImportE2ETest {
     @Test
     void anInsertKilledMidRangeResumesWithNoRowTwice() throws Exception {
         update("delete from shop.customers where email like 'e2ekill%@example.com'");
-        ByteArrayOutputStream csv = new ByteArrayOutputStream();
-        csv.writeBytes("email,name,country\n".getBytes(StandardCharsets.UTF_8));
-        for (int n = 1; n <= ROWS; n++) {
-            csv.writeBytes(("e2ekill" + n + "@example.com,Killed Customer " + n + ",DE\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String upload = jobs.upload(csv.toByteArray());
-        String id = jobs.submit("{\"kind\":\"import\",\"params\":{\"dataset\":\"customers\",\"upload\":\"" + upload
-                + "\",\"mode\":\"insert\"}}");
+        String id = importJob("e2ekill", "Killed Customer ", "insert");
 
         // past the first range, so that some lines are committed before the kill
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
@@ -77,14 +70,7 @@ class ImportE2ETest {
         // the first half of the file's keys exist already, under old names
         update("insert into shop.customers (email, name, country) select 'e2eups' || g || '@example.com', 'Old ' || g, 'FR' "
                 + "from generate_series(1, " + ROWS / 2 + ") g");
-        ByteArrayOutputStream csv = new ByteArrayOutputStream();
-        csv.writeBytes("email,name,country\n".getBytes(StandardCharsets.UTF_8));
-        for (int n = 1; n <= ROWS; n++) {
-            csv.writeBytes(("e2eups" + n + "@example.com,New " + n + ",DE\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String upload = jobs.upload(csv.toByteArray());
-        String id = jobs.submit("{\"kind\":\"import\",\"params\":{\"dataset\":\"customers\",\"upload\":\"" + upload
-                + "\",\"mode\":\"upsert\"}}");
+        String id = importJob("e2eups", "New ", "upsert");
 
         // past the first range, then killed while a range's merge runs (the next one staged
         // ahead on another connection): neither may leave anything behind
@@ -140,5 +126,20 @@ class ImportE2ETest {
         try (Connection c = Jobs.db(); Statement s = c.createStatement()) {
             s.executeUpdate(sql);
         }
+    }
+
+    /**
+     * Uploads ROWS customers, {@code <prefix><n>@example.com} named {@code <name><n>}, and submits
+     * their import in {@code mode}; returns the job's id.
+     */
+    private String importJob(String prefix, String name, String mode) throws Exception {
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        csv.writeBytes("email,name,country\n".getBytes(StandardCharsets.UTF_8));
+        for (int n = 1; n <= ROWS; n++) {
+            csv.writeBytes((prefix + n + "@example.com," + name + n + ",DE\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String upload = jobs.upload(csv.toByteArray());
+        return jobs.submit("{\"kind\":\"import\",\"params\":{\"dataset\":\"customers\",\"upload\":\"" + upload
+                + "\",\"mode\":\"" + mode + "\"}}");
     }
 }
